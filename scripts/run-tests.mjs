@@ -28,9 +28,9 @@ for (const dir of dirs) {
       out += d;
       process.stdout.write(d);
     });
-    child.on('close', (c) => resolve({ out, code: c ?? 1 }));
+    child.on('close', (c) => resolve({ out: out.replace(/\x1b\[[0-9;]*m/g, ''), code: c ?? 1 }));
   });
-  const num = (label) => Number(/\S*\s*/.exec('')) && 0 || Number((new RegExp(`${label}:\\s+(\\d+)`).exec(res.out) ?? [])[1] ?? 0);
+  const num = (label) => Number((new RegExp(`${label}:\\s+(\\d+)`).exec(res.out) ?? [])[1] ?? 0);
   const total = num('Total');
   const p = num('Passed');
   const s = num('Skipped');

@@ -1,0 +1,106 @@
+/**
+ * The typed configuration, as the rest of the firmware sees it (camelCase, every default filled
+ * in). The YAML spelling (snake_case) is documented key by key in example.yaml; the mapping and
+ * the checks live in validate.ts.
+ */
+import type { LogLevel } from '../core/log.js';
+
+export type { LogLevel };
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export interface SipTimers {
+  /** RFC 3261 T1 (RTT estimate), ms. */
+  t1: number;
+  /** RFC 3261 T2 (max retransmit interval for non-INVITE requests and INVITE responses), ms. */
+  t2: number;
+  /** RFC 3261 T4 (max time a message stays in the network), ms. */
+  t4: number;
+}
+
+export interface SipConfig {
+  /** Local address for SIP and RTP; '0.0.0.0' (or '::') = all interfaces. */
+  bind: string;
+  /** Local SIP UDP port; 0 = pick a random free port. */
+  port: number;
+  /** User-Agent/Server header value; '' = send none. */
+  userAgent: string;
+  timers: SipTimers;
+}
+
+export interface RtpConfig {
+  /** First RTP port (even). RTCP uses RTP port + 1. */
+  portMin: number;
+  /** Last port of the range (inclusive). */
+  portMax: number;
+}
+
+export interface RigConfig {
+  /** Serve the test rig (simulated phones) on TCP, one port per line. */
+  enabled: boolean;
+  host: string;
+  /** Line i (0-based) listens on basePort + i; 0 = random ports. See rigPortForLine. */
+  basePort: number;
+}
+
+export interface AccountConfig {
+  /** Registrar/proxy host name or IP literal (IPv6 without brackets). */
+  registrarHost: string;
+  registrarPort: number;
+  /** Domain of the address of record (defaults to registrarHost). */
+  domain: string;
+  /** User part of the AOR. */
+  user: string;
+  /** Digest username (defaults to user). */
+  authUser: string;
+  /** Digest password. Never log it: print configs through redactConfig(). */
+  password: string;
+  displayName?: string;
+  /** Registration expiry to request, seconds. */
+  expires: number;
+}
+
+export interface LineConfig {
+  /** Country profile code (a key of PROFILES). */
+  profile: string;
+  account: AccountConfig;
+  /** Inter-digit timeout before the collected number is dialled, ms. */
+  dialTimeoutMs: number;
+}
+
+export interface TipringConfig {
+  /** Board definition name (a key of BOARDS). */
+  board: string;
+  logLevel: LogLevel;
+  sip: SipConfig;
+  rtp: RtpConfig;
+  rig: RigConfig;
+  lines: LineConfig[];
+}
+
+/** What the validator checks names against (supplied by the caller: BOARDS and PROFILES keys). */
+export interface ConfigOptions {
+  boards: readonly string[];
+  profiles: readonly string[];
+  /** Name used in messages (usually the file path); default 'config'. */
+  sourceName?: string;
+}
+
+/** Allowed ranges (inclusive), shared by the validator and the documentation. */
+export const LIMITS = {
+  sipPort: { min: 0, max: 65535 },
+  t1: { min: 10, max: 10_000 },
+  t2: { min: 10, max: 64_000 },
+  t4: { min: 0, max: 64_000 },
+  rtpPort: { min: 1024, max: 65534 },
+  rtpPortMax: { min: 1025, max: 65535 },
+  rigPort: { min: 0, max: 65535 },
+  registrarPort: { min: 1, max: 65535 },
+  expires: { min: 60, max: 86_400 },
+  dialTimeoutMs: { min: 500, max: 60_000 },
+} as const;
+
+/** The TCP port of the rig endpoint for line `index` (0-based); 0 means "random". */
+export function rigPortForLine(rig: RigConfig, index: number): number {
+  return rig.basePort === 0 ? 0 : rig.basePort + index;
+}

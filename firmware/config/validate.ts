@@ -1,0 +1,186 @@
+/**
+ * Plain data (as parsed from YAML, snake_case) -> TipringConfig (camelCase, defaults filled in),
+ * or the full list of problems. Pure: no I/O; positions come from an optional Locator.
+ */
+import { Checker, type ConfigPath, type Locator } from './checker.js';
+import { DEFAULTS } from './defaults.js';
+import type { ConfigProblem } from './errors.js';
+import { checkBindAddress, checkHost, parseHostPort } from './hosts.js';
+import {
+  LIMITS,
+  LOG_LEVELS,
+  type AccountConfig,
+  type ConfigOptions,
+  type LineConfig,
+  type RigConfig,
+  type RtpConfig,
+  type SipConfig,
+  type TipringConfig,
+} from './schema.js';
+
+export const KEYS = {
+  top: ['board', 'log_level', 'sip', 'rtp', 'rig', 'lines'],
+  sip: ['bind', 'port', 'user_agent', 'timers'],
+  timers: ['t1', 't2', 't4'],
+  rtp: ['port_min', 'port_max'],
+  rig: ['enabled', 'host', 'base_port'],
+  line: ['profile', 'account', 'dial_timeout_ms'],
+  account: ['registrar', 'domain', 'user', 'auth_user', 'password', 'display_name', 'expires'],
+} as const;
+
+export type ValidationResult = { ok: true; config: TipringConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** RFC 3261 `user`: unreserved / escaped / user-unreserved characters. */
+const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
+
+export function validateConfig(raw: unknown, options: ConfigOptions, locate?: Locator): ValidationResult {
+  const c = new Checker(locate);
+  if (raw === undefined || raw === null) {
+    c.report([], 'the configuration is empty');
+    return { ok: false, problems: c.problems };
+  }
+  const top = c.mapping([], raw, KEYS.top);
+  if (!top) return { ok: false, problems: c.problems };
+
+  const board = c.choice(['board'], top.board, options.boards);
+  const logLevel = c.choice(['log_level'], top.log_level, LOG_LEVELS, DEFAULTS.logLevel);
+  const sip = readSip(c, top.sip);
+  const rtp = readRtp(c, top.rtp);
+  const rig = readRig(c, top.rig);
+  const lines = c.list(['lines'], top.lines, true).map((l, i) => readLine(c, ['lines', i], l, options));
+  if (Array.isArray(top.lines) && top.lines.length === 0) {
+    c.report(['lines'], 'must list at least one line');
+  }
+  if (c.problems.length === 0) checkPorts(c, sip, rtp, rig, lines.length);
+  return c.problems.length === 0
+    ? { ok: true, config: { board, logLevel, sip, rtp, rig, lines } }
+    : { ok: false, problems: c.problems };
+}
+
+function readSip(c: Checker, value: unknown): SipConfig {
+  const d = DEFAULTS.sip;
+  const m = c.mapping(['sip'], value, KEYS.sip) ?? {};
+  const t = c.mapping(['sip', 'timers'], m.timers, KEYS.timers) ?? {};
+  const before = c.problems.length;
+  const timers = {
+    t1: c.integer(['sip', 'timers', 't1'], t.t1, LIMITS.t1, d.timers.t1),
+    t2: c.integer(['sip', 'timers', 't2'], t.t2, LIMITS.t2, d.timers.t2),
+    t4: c.integer(['sip', 'timers', 't4'], t.t4, LIMITS.t4, d.timers.t4),
+  };
+  if (c.problems.length === before && timers.t2 < timers.t1) c.report(['sip', 'timers', 't2'], `must not be smaller than t1 (${timers.t1})`);
+  return {
+    bind: c.string(['sip', 'bind'], m.bind, { default: d.bind, check: checkBindAddress }),
+    port: c.integer(['sip', 'port'], m.port, LIMITS.sipPort, d.port),
+    userAgent: c.string(['sip', 'user_agent'], m.user_agent, { default: d.userAgent, allowEmpty: true }),
+    timers,
+  };
+}
+
+function readRtp(c: Checker, value: unknown): RtpConfig {
+  const m = c.mapping(['rtp'], value, KEYS.rtp) ?? {};
+  const before = c.problems.length;
+  const portMin = c.integer(['rtp', 'port_min'], m.port_min, LIMITS.rtpPort, DEFAULTS.rtp.portMin);
+  const portMax = c.integer(['rtp', 'port_max'], m.port_max, LIMITS.rtpPortMax, DEFAULTS.rtp.portMax);
+  if (portMin % 2 !== 0) c.report(['rtp', 'port_min'], `must be even (RTP on even ports, RTCP on the next odd one); got ${portMin}`);
+  if (c.problems.length === before && portMax <= portMin) c.report(['rtp', 'port_max'], `must be greater than port_min (${portMin}); got ${portMax}`);
+  return { portMin, portMax };
+}
+
+function readRig(c: Checker, value: unknown): RigConfig {
+  const d = DEFAULTS.rig;
+  const m = c.mapping(['rig'], value, KEYS.rig) ?? {};
+  return {
+    enabled: c.boolean(['rig', 'enabled'], m.enabled, d.enabled),
+    host: c.string(['rig', 'host'], m.host, { default: d.host, check: checkHost }),
+    basePort: c.integer(['rig', 'base_port'], m.base_port, LIMITS.rigPort, d.basePort),
+  };
+}
+
+function readLine(c: Checker, path: ConfigPath, value: unknown, options: ConfigOptions): LineConfig {
+  const m = c.mapping(path, value, KEYS.line);
+  if (!m) return { profile: '', account: { ...PLACEHOLDER_ACCOUNT }, dialTimeoutMs: 0 };
+  return {
+    profile: c.choice([...path, 'profile'], m.profile, options.profiles),
+    account: readAccount(c, [...path, 'account'], m.account),
+    dialTimeoutMs: c.integer([...path, 'dial_timeout_ms'], m.dial_timeout_ms, LIMITS.dialTimeoutMs, DEFAULTS.line.dialTimeoutMs),
+  };
+}
+
+const PLACEHOLDER_ACCOUNT: AccountConfig = {
+  registrarHost: '',
+  registrarPort: 0,
+  domain: '',
+  user: '',
+  authUser: '',
+  password: '',
+  expires: 0,
+};
+
+function readAccount(c: Checker, path: ConfigPath, value: unknown): AccountConfig {
+  const m = c.mapping(path, value, KEYS.account, true);
+  if (!m) return { ...PLACEHOLDER_ACCOUNT };
+  const d = DEFAULTS.account;
+
+  let registrarHost = '';
+  let registrarPort = d.registrarPort;
+  c.string([...path, 'registrar'], m.registrar, {
+    check: (s) => {
+      const hp = parseHostPort(s);
+      if ('error' in hp) return hp.error;
+      registrarHost = hp.host;
+      registrarPort = hp.port ?? d.registrarPort;
+      return undefined;
+    },
+  });
+  const user = c.string([...path, 'user'], m.user, {
+    check: (s) => (SIP_USER.test(s) ? undefined : `"${s}" has characters not allowed in a SIP user name`),
+  });
+  const displayName = c.string([...path, 'display_name'], m.display_name, { default: '', allowEmpty: true });
+  const account: AccountConfig = {
+    registrarHost,
+    registrarPort,
+    domain: c.string([...path, 'domain'], m.domain, { default: registrarHost, check: checkHost }),
+    user,
+    authUser: c.string([...path, 'auth_user'], m.auth_user, { default: user }),
+    password: c.string([...path, 'password'], m.password, { allowEmpty: true }),
+    expires: c.integer([...path, 'expires'], m.expires, LIMITS.expires, d.expires),
+  };
+  if (displayName !== '') account.displayName = displayName;
+  return account;
+}
+
+/**
+ * Port clashes. Line i uses SIP port sip.port + i (main.ts) and rig port rig.base_port + i: all
+ * of them must fit below 65536, no SIP port may fall in the RTP range (both UDP), and no rig
+ * port may reuse a SIP or RTP port number (TCP, but one port, one use keeps firewalls sane).
+ */
+function checkPorts(c: Checker, sip: SipConfig, rtp: RtpConfig, rig: RigConfig, lineCount: number): void {
+  const rtpPorts = rtp.portMax - rtp.portMin + 1;
+  if (rtpPorts < 2 * lineCount) {
+    c.report(['rtp', 'port_max'], `the RTP range has ${rtpPorts} ports; ${lineCount} lines need at least ${2 * lineCount} (RTP + RTCP each)`);
+  }
+  const inRtp = (p: number) => p >= rtp.portMin && p <= rtp.portMax;
+  const sipPorts = new Map<number, number>();
+  if (sip.port !== 0) {
+    for (let i = 0; i < lineCount; i++) {
+      const port = sip.port + i;
+      if (port > 65535) {
+        c.report(['sip', 'port'], `${lineCount} lines need SIP ports ${sip.port}..${sip.port + lineCount - 1}, past 65535`);
+        break;
+      }
+      sipPorts.set(port, i);
+      if (inRtp(port)) c.report(['sip', 'port'], `SIP port ${port} (line ${i + 1}) is inside the RTP range ${rtp.portMin}..${rtp.portMax}`);
+    }
+  }
+  if (!rig.enabled || rig.basePort === 0) return;
+  for (let i = 0; i < lineCount; i++) {
+    const port = rig.basePort + i;
+    if (port > 65535) {
+      c.report(['rig', 'base_port'], `${lineCount} lines need rig ports ${rig.basePort}..${rig.basePort + lineCount - 1}, past 65535`);
+      return;
+    }
+    const sipLine = sipPorts.get(port);
+    const clash = sipLine !== undefined ? `the SIP port of line ${sipLine + 1}` : inRtp(port) ? 'inside the RTP range' : undefined;
+    if (clash) c.report(['rig', 'base_port'], `rig port ${port} (line ${i + 1}) is ${clash}; give each port one use`);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The composition root: the only place that picks real or simulated backends and wires the
+ * firmware together from the config.
+ */
+import { lookup } from 'node:dns/promises';
+import { getBoard } from '../board/index.js';
+import type { BoardDefinition, LineDefinition } from '../board/types.js';
+import type { Hal } from '../hal/hal.js';
+import { createSimHal } from '../hal/sim/create-sim-hal.js';
+import { RigSession } from '../hal/rig/rig-session.js';
+import { startRigServer } from '../hal/rig/rig-server.js';
+import type { Clock } from './core/clock.js';
+import { LocalError } from './core/errors.js';
+import { createLogger, lineSink } from './core/log.js';
+import type { Logger } from './core/log.js';
+import { createSystemClock } from './core/system-clock.js';
+import { openRtpSocket } from './call/rtp-socket.js';
+import type { TipringConfig } from './config/schema.js';
+import { LineController } from './line/line-controller.js';
+import { DEFAULT_TIMINGS } from './line/line-fsm.js';
+import { getProfile } from './line/profiles/index.js';
+import { Ag1171Driver } from './line/slic/ag1171-driver.js';
+import type { SlicDriver } from './line/slic/types.js';
+import { localAddressFor, openUdpTransport } from './sip/transport/udp-transport.js';
+import { UaRuntime } from './sip/transport/ua-runtime.js';
+import { UserAgent } from './sip/ua/user-agent.js';
+
+export interface RunningFirmware {
+  stop(): Promise<void>;
+  lines: LineController[];
+}
+
+export interface RunOptions {
+  configPath: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Called with each line's rig endpoint (sim board) once listening. */
+  onRig?: (line: number, host: string, port: number) => void;
+}
+
+function createSlic(def: LineDefinition, hal: Hal, clock: Clock, log: Logger): SlicDriver {
+  switch (def.slic.chip) {
+    case 'ag1171':
+      return new Ag1171Driver({ gpio: hal.gpio, pins: def.slic.pins, clock, log });
+    default:
+      throw new LocalError('unsupported-slic', `no driver for SLIC chip '${def.slic.chip}' yet`);
+  }
+}
+
+async function resolveHost(host: string): Promise<string> {
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return host;
+  const r = await lookup(host);
+  return r.address;
+}
+
+export async function runFirmware(config: TipringConfig, options: RunOptions): Promise<RunningFirmware> {
+  const clock = options.clock ?? createSystemClock();
+  const log = options.log ?? createLogger(lineSink(), config.logLevel);
+  const board: BoardDefinition = getBoard(config.board);
+  if (config.lines.length > board.lines.length) {
+    throw new LocalError('too-many-lines', `board '${board.name}' has ${board.lines.length} line(s); the config uses ${config.lines.length}`);
+  }
+  let hal: Hal;
+  let sim: ReturnType<typeof createSimHal> | undefined;
+  if (board.backend === 'sim') {
+    sim = createSimHal({ clock, board });
+    hal = sim.hal;
+  } else {
+    throw new LocalError('no-real-hal', `board '${board.name}' needs the real hardware backends, which are not built into this release yet`);
+  }
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const lines: LineController[] = [];
+  const runtimes: UaRuntime[] = [];
+  try {
+    for (let i = 0; i < config.lines.length; i++) {
+      const lineCfg = config.lines[i]!;
+      const def = board.lines[i]!;
+      const lineLog = log.child({ line: i + 1 });
+      const profile = getProfile(lineCfg.profile);
+      const acct = lineCfg.account;
+      const proxyAddress = await resolveHost(acct.registrarHost);
+      const sipPort = config.sip.port === 0 ? 0 : config.sip.port + i;
+      let runtime: UaRuntime | undefined;
+      const transport = await openUdpTransport(config.sip.bind, sipPort, (data, from) => runtime?.receive(data, from));
+      cleanups.push(() => transport.close());
+      const advertised =
+        config.sip.bind === '0.0.0.0' || config.sip.bind === '::' ? await localAddressFor(proxyAddress, acct.registrarPort) : config.sip.bind;
+      const ua = new UserAgent({
+        account: acct,
+        local: { address: advertised, port: transport.port, transport: 'udp' },
+        proxy: { address: proxyAddress, port: acct.registrarPort, transport: 'udp' },
+        log: lineLog.child({ part: 'sip' }),
+        userAgent: config.sip.userAgent,
+        timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
+      });
+      runtime = new UaRuntime(ua, transport, clock, lineLog);
+      runtimes.push(runtime);
+      const pcm = await hal.pcm.open(def.pcm.device, { sampleRate: 8000, periodSamples: 160, channel: def.pcm.channel });
+      const controller = new LineController({
+        index: i,
+        slic: createSlic(def, hal, clock, lineLog.child({ part: 'slic' })),
+        pcm,
+        sip: runtime,
+        profile,
+        clock,
+        log: lineLog,
+        openRtp: (onPacket) => openRtpSocket(config.sip.bind, { min: config.rtp.portMin, max: config.rtp.portMax }, onPacket),
+        mediaAddress: advertised,
+        timings: { ...DEFAULT_TIMINGS, interDigitMs: lineCfg.dialTimeoutMs, ringCadence: profile.ring.cadences['default'] ?? DEFAULT_TIMINGS.ringCadence },
+      });
+      const rt = runtime;
+      rt.onEvent((e) => controller.onUaEvent(e));
+      await controller.start();
+      cleanups.push(() => controller.stop());
+      lines.push(controller);
+      log.info('line ready', { line: i + 1, sip: `${advertised}:${transport.port}`, aor: `${acct.user}@${acct.domain}`, registrar: `${proxyAddress}:${acct.registrarPort}` });
+
+      if (sim && config.rig.enabled) {
+        const simLine = sim.lines[i]!;
+        const session = new RigSession({ phone: simLine.phone, extraStatus: () => controller.status() });
+        const server = await startRigServer({
+          host: config.rig.host,
+          port: config.rig.basePort === 0 ? 0 : config.rig.basePort + i,
+          session,
+          log: lineLog.child({ part: 'rig' }),
+        });
+        cleanups.push(() => server.close());
+        log.info('rig listening', { line: i + 1, endpoint: `tcp://${config.rig.host}:${server.port}` });
+        options.onRig?.(i + 1, config.rig.host, server.port);
+      }
+      rt.run((u, now) => u.register(now));
+    }
+  } catch (e) {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    throw e;
+  }
+
+  return {
+    lines,
+    async stop() {
+      await Promise.all(
+        runtimes.map(
+          (rt) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 2000);
+              rt.run((u, now) =>
+                u.unregister(now, () => {
+                  clearTimeout(timer);
+                  resolve();
+                }),
+              );
+            }),
+        ),
+      );
+      for (const rt of runtimes) rt.stop();
+      for (const c of cleanups.reverse()) await c().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { NameAddr } from '../message/types.js';
+import type { NegotiatedMedia } from '../sdp/sdp.js';
+
+export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'retry-wait' | 'unregistering';
+
+export type CallEndReason =
+  | 'local-hangup'
+  | 'remote-hangup'
+  | 'cancelled'
+  | 'rejected'
+  | 'failed'
+  | 'timeout'
+  | 'no-ack';
+
+/** What the UA core tells the application (the line controller). */
+export type UaEvent =
+  | { type: 'registration'; state: RegistrationState; reason?: string; expiresS?: number; retryInS?: number }
+  | { type: 'incoming-call'; callId: string; from: NameAddr; hasOffer: boolean }
+  | { type: 'call-progress'; callId: string; status: number; earlyMedia?: NegotiatedMedia }
+  | { type: 'call-answered'; callId: string; media: NegotiatedMedia }
+  | { type: 'call-media'; callId: string; media: NegotiatedMedia }
+  | { type: 'call-ended'; callId: string; reason: CallEndReason; status?: number };

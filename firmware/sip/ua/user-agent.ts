@@ -1,0 +1,325 @@
+/**
+ * The SIP user agent core for one account, sans-IO: datagrams and commands in (with `now`),
+ * datagrams and events out (`poll()`), and `nextDeadline()` for the driver.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../core/log.js';
+import { parseMessage } from '../message/parse.js';
+import { isSipParseError } from '../message/errors.js';
+import { createResponse } from '../message/response.js';
+import { serializeMessage } from '../message/serialize.js';
+import type { Endpoint, SipMessage, SipRequest, SipResponse } from '../message/types.js';
+import { validateRequest } from '../message/validate.js';
+import { parseNameAddr } from '../message/name-addr.js';
+import { TransactionLayer } from '../transaction/transaction-layer.js';
+import type { SipTimers } from '../transaction/timers.js';
+import type { NegotiatedMedia } from '../sdp/sdp.js';
+import type { AccountSettings, LocalAddress } from './account.js';
+import { Call } from './call.js';
+import { cancelOutgoingCall, startOutgoingCall } from './call-uac.js';
+import { acceptIncomingInvite, answerIncomingCall, onAck, onReInvite, sendRinging } from './call-uas.js';
+import type { UasHost } from './call-uas.js';
+import { inDialogRequest, nextHop } from './dialog.js';
+import { Registration } from './registration.js';
+import { ALLOWED_METHODS } from './request-builder.js';
+import type { ResponseHandler, UaContext } from './ua-context.js';
+import type { CallEndReason, RegistrationState, UaEvent } from './ua-events.js';
+
+export interface UserAgentOptions {
+  account: AccountSettings;
+  local: LocalAddress;
+  proxy: Endpoint;
+  log: Logger;
+  userAgent?: string;
+  timers?: SipTimers;
+  random?: () => string;
+  /** Inbound policy hook: return a reason to drop a request silently (e.g. not from the proxy). */
+  screen?: (request: SipRequest, from: Endpoint) => string | undefined;
+}
+
+export type UaOutput = { type: 'transmit'; data: Buffer; destination: Endpoint } | { type: 'event'; event: UaEvent };
+
+const KNOWN_UNSUPPORTED = new Set(['REFER', 'NOTIFY', 'SUBSCRIBE', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'PUBLISH', 'REGISTER']);
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/i;
+
+export class UserAgent implements UasHost {
+  readonly ctx: UaContext;
+  private readonly layer: TransactionLayer;
+  private readonly out: UaOutput[] = [];
+  private readonly handlers = new Map<unknown, ResponseHandler>();
+  private readonly calls = new Map<string, Call>();
+  private readonly registration: Registration;
+  private now = 0;
+
+  constructor(private readonly options: UserAgentOptions) {
+    const random = options.random ?? (() => randomBytes(8).toString('hex'));
+    this.layer = new TransactionLayer({ ...(options.timers ? { timers: options.timers } : {}), random, log: options.log });
+    const self = this;
+    this.ctx = {
+      account: options.account,
+      local: options.local,
+      proxy: options.proxy,
+      userAgent: options.userAgent ?? '',
+      log: options.log,
+      random,
+      sendRequest(request, destination, now, handler) {
+        const tx = self.layer.sendRequest(request, destination, now);
+        self.handlers.set(tx, handler);
+      },
+      sendStateless(request, destination) {
+        self.layer.sendStateless(request, destination);
+      },
+      emit(event) {
+        self.out.push({ type: 'event', event });
+      },
+      resolve(host, port, transport) {
+        if (IP.test(host)) return { address: host, port, transport };
+        return options.proxy;
+      },
+    };
+    this.registration = new Registration(this.ctx);
+  }
+
+  // ---- inputs ---------------------------------------------------------------------------
+  receive(data: Buffer, from: Endpoint, now: number): void {
+    this.now = now;
+    let msg: SipMessage;
+    try {
+      msg = parseMessage(data);
+    } catch (e) {
+      if (isSipParseError(e) && e.partial && e.partial.method !== 'ACK') {
+        this.sendStatelessResponse(createResponse(e.partial, e.status, e.reason), from);
+      }
+      this.options.log.debug('dropped unparseable SIP message', { from: `${from.address}:${from.port}`, error: e });
+      return;
+    }
+    if (msg.kind === 'request') {
+      const dropReason = this.options.screen?.(msg, from);
+      if (dropReason) {
+        this.options.log.info('dropped request by policy', { method: msg.method, from: `${from.address}:${from.port}`, reason: dropReason });
+        return;
+      }
+      const problem = validateRequest(msg);
+      if (problem && msg.method !== 'ACK') {
+        const r = createResponse(msg, problem.status, problem.reason);
+        for (const [n, v] of problem.headers ?? []) r.headers.append(n, v);
+        this.sendStatelessResponse(r, from);
+        return;
+      }
+      if (problem) return;
+    }
+    this.layer.receive(msg, from, now);
+    this.pump(now);
+  }
+
+  handleTimeout(now: number): void {
+    this.now = now;
+    this.layer.handleTimeout(now);
+    this.registration.handleTimeout(now);
+    this.pump(now);
+  }
+
+  nextDeadline(): number | undefined {
+    const a = this.layer.nextDeadline();
+    const b = this.registration.nextDeadline();
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return Math.min(a, b);
+  }
+
+  poll(): UaOutput | undefined {
+    return this.out.shift();
+  }
+
+  // ---- commands -------------------------------------------------------------------------
+  register(now: number): void {
+    this.registration.start(now);
+    this.pump(now);
+  }
+
+  unregister(now: number, done?: () => void): void {
+    this.registration.stop(now, done);
+    this.pump(now);
+  }
+
+  get registrationState(): RegistrationState {
+    return this.registration.state;
+  }
+
+  invite(target: string, localMedia: { address: string; port: number }, now: number): string {
+    const call = startOutgoingCall(this, target, localMedia, now);
+    this.calls.set(call.id, call);
+    this.pump(now);
+    return call.id;
+  }
+
+  ringing(callId: string, now: number): void {
+    const call = this.calls.get(callId);
+    if (call) sendRinging(this, call, now);
+    this.pump(now);
+  }
+
+  answer(callId: string, localMedia: { address: string; port: number }, now: number): NegotiatedMedia | undefined {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'offered') return undefined;
+    const media = answerIncomingCall(this, call, localMedia, now);
+    this.pump(now);
+    return media;
+  }
+
+  reject(callId: string, status: number, now: number): void {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'offered') return;
+    this.respond(call.serverTx, createResponse(call.invite, status, undefined, { toTag: call.localTag }), now);
+    this.endCall(call, 'local-hangup', status);
+    this.pump(now);
+  }
+
+  hangup(callId: string, now: number): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    switch (call.state) {
+      case 'calling':
+      case 'early':
+        cancelOutgoingCall(this, call, now);
+        break;
+      case 'offered':
+        this.reject(callId, 480, now);
+        break;
+      case 'accepted':
+      case 'confirmed':
+        this.sendBye(call, now);
+        break;
+      default:
+        break;
+    }
+    this.pump(now);
+  }
+
+  // ---- host services for call-uac / call-uas ----------------------------------------------
+  contact(): string {
+    return this.registration.contactUri();
+  }
+
+  respond(tx: unknown, response: SipResponse, now: number): void {
+    this.layer.sendResponse(tx as Parameters<TransactionLayer['sendResponse']>[0], response, now);
+  }
+
+  endCall(call: Call, reason: CallEndReason, status?: number): void {
+    if (call.state !== 'ended') call.transition('end');
+    this.calls.delete(call.id);
+    if (call.endedReported) return;
+    call.endedReported = true;
+    this.ctx.emit({ type: 'call-ended', callId: call.id, reason, ...(status !== undefined ? { status } : {}) });
+  }
+
+  sendBye(call: Call, now: number): void {
+    if (!call.dialog || call.state === 'ended') return this.endCall(call, 'local-hangup');
+    if (call.can('bye')) call.transition('bye');
+    const bye = inDialogRequest(call.dialog, { method: 'BYE', local: this.ctx.local, branch: `z9hG4bK${this.ctx.random()}`, userAgent: this.ctx.userAgent });
+    const hop = nextHop(bye, this.ctx.local.transport);
+    const finish = () => this.endCall(call, 'local-hangup');
+    this.ctx.sendRequest(bye, this.ctx.resolve(hop.host, hop.port, hop.transport), now, {
+      onResponse: (r) => r.status >= 200 && finish(),
+      onTimeout: finish,
+    });
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+  private sendStatelessResponse(response: SipResponse, to: Endpoint): void {
+    this.out.push({ type: 'transmit', data: serializeMessage(response), destination: to });
+  }
+
+  private pump(now: number): void {
+    for (let o = this.layer.poll(); o; o = this.layer.poll()) {
+      switch (o.type) {
+        case 'transmit':
+          this.out.push({ type: 'transmit', data: serializeMessage(o.message), destination: o.destination });
+          break;
+        case 'response':
+          this.handlers.get(o.tx)?.onResponse(o.response, now, o.retransmission);
+          break;
+        case 'timeout': {
+          const h = this.handlers.get(o.tx);
+          if (h) h.onTimeout(now);
+          else if (o.timer === 'L' || o.timer === 'H') this.onNoAck(o.tx, now);
+          break;
+        }
+        case 'terminated':
+          this.handlers.delete(o.tx);
+          break;
+        case 'request':
+          this.onRequest(o.request, o.from, o.tx, o.cancels, now);
+          break;
+        case 'ack':
+          this.onAckRequest(o.request);
+          break;
+        case 'stray-response':
+          break;
+      }
+    }
+  }
+
+  private findDialogCall(request: SipRequest): Call | undefined {
+    const call = this.calls.get(request.headers.get('Call-ID') ?? '');
+    if (!call?.dialog) return undefined;
+    const toTag = parseNameAddr(request.headers.get('To')!).params.get('tag');
+    const fromTag = parseNameAddr(request.headers.get('From')!).params.get('tag');
+    return toTag === call.dialog.localTag && fromTag === call.dialog.remoteTag ? call : undefined;
+  }
+
+  private onRequest(request: SipRequest, from: Endpoint, tx: unknown, cancels: unknown, now: number): void {
+    const reply = (status: number, headers: Array<[string, string]> = []) =>
+      this.respond(tx, createResponse(request, status, undefined, { headers }), now);
+    const toTag = parseNameAddr(request.headers.get('To')!).params.get('tag');
+    switch (request.method) {
+      case 'INVITE': {
+        if (toTag) {
+          const call = this.findDialogCall(request);
+          return call ? onReInvite(this, call, request, tx, now) : reply(481);
+        }
+        if (this.calls.has(request.headers.get('Call-ID')!)) return reply(482); // merged request / loop
+        const call = acceptIncomingInvite(this, request, tx, now);
+        if (!call) return;
+        this.calls.set(call.id, call);
+        this.ctx.emit({ type: 'incoming-call', callId: call.id, from: parseNameAddr(request.headers.get('From')!), hasOffer: !!call.remoteOffer });
+        return;
+      }
+      case 'CANCEL': {
+        const call = [...this.calls.values()].find((c) => c.serverTx === cancels);
+        if (!call) return reply(481);
+        reply(200);
+        if (call.state === 'offered') {
+          this.respond(call.serverTx, createResponse(call.invite, 487, undefined, { toTag: call.localTag }), now);
+          this.endCall(call, 'cancelled', 487);
+        }
+        return;
+      }
+      case 'BYE': {
+        const call = this.findDialogCall(request);
+        if (!call) return reply(481);
+        reply(200);
+        this.endCall(call, 'remote-hangup');
+        return;
+      }
+      case 'OPTIONS':
+        return reply(200, [['Allow', ALLOWED_METHODS], ['Accept', 'application/sdp'], ...(this.ctx.userAgent ? ([['Server', this.ctx.userAgent]] as Array<[string, string]>) : [])]);
+      default:
+        return reply(KNOWN_UNSUPPORTED.has(request.method) ? 405 : 501, [['Allow', ALLOWED_METHODS]]);
+    }
+  }
+
+  private onAckRequest(ack: SipRequest): void {
+    const call = this.findDialogCall(ack);
+    if (call) onAck(this, call, ack);
+  }
+
+  private onNoAck(tx: unknown, now: number): void {
+    const call = [...this.calls.values()].find((c) => c.serverTx === tx);
+    if (call && call.state === 'accepted') {
+      this.ctx.log.warn('no ACK for our 200 OK; ending the call', { callId: call.id });
+      this.sendBye(call, now);
+      this.endCall(call, 'no-ack');
+    }
+  }
+}
