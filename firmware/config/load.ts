@@ -32,7 +32,7 @@ export function parseConfig(text: string, options: ConfigOptions): TipringConfig
     throw new ConfigError('config-yaml', sourceName, [{ path: '', message: `YAML: ${message}` }], { cause });
   }
   const result = validateConfig(raw, options, documentLocator(doc, lineCounter));
-  if (!result.ok) throw new ConfigError('config-invalid', sourceName, result.problems);
+  if (!result.ok) throw new ConfigError('config-invalid', sourceName, byLine(result.problems));
   return result.config;
 }
 
@@ -48,6 +48,14 @@ export async function loadConfigFile(path: string, options: ConfigOptions): Prom
     throw new ConfigError('config-unreadable', sourceName, [{ path: '', message: `cannot read the file: ${why}` }], { cause });
   }
   return parseConfig(text, { ...options, sourceName });
+}
+
+/** In file order (stable; problems without a line last), so the message reads top to bottom. */
+function byLine(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 type Offset = number | undefined;

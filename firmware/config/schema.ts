@@ -84,6 +84,8 @@ export interface ConfigOptions {
   profiles: readonly string[];
   /** Name used in messages (usually the file path); default 'config'. */
   sourceName?: string;
+  /** Optional: how many lines each board has; when given, extra `lines` entries are reported. */
+  boardLines?: Readonly<Record<string, number>>;
 }
 
 /** Allowed ranges (inclusive), shared by the validator and the documentation. */

@@ -51,7 +51,12 @@ export function validateConfig(raw: unknown, options: ConfigOptions, locate?: Lo
   if (Array.isArray(top.lines) && top.lines.length === 0) {
     c.report(['lines'], 'must list at least one line');
   }
-  if (c.problems.length === 0) checkPorts(c, sip, rtp, rig, lines.length);
+  const boardLines = options.boardLines?.[board];
+  if (boardLines !== undefined && lines.length > boardLines) {
+    c.report(['lines', boardLines], `board "${board}" has ${boardLines} line${boardLines === 1 ? '' : 's'}; this entry and any after it have no line to use`);
+  }
+  // Port clashes only make sense between ports that are each valid.
+  if (!c.problems.some((p) => /^(sip\.port|rtp\.|rig\.)/.test(p.path))) checkPorts(c, sip, rtp, rig, lines.length);
   return c.problems.length === 0
     ? { ok: true, config: { board, logLevel, sip, rtp, rig, lines } }
     : { ok: false, problems: c.problems };

@@ -45,9 +45,13 @@ export class RigSession {
     this.phone.onPolarity((p) => this.emit(formatEvent('POLARITY', p)));
   }
 
-  /** Unsolicited `EVT ...` lines. */
-  onEvent(cb: (evt: string) => void): void {
+  /** Unsolicited `EVT ...` lines. Returns an unsubscribe function. */
+  onEvent(cb: (evt: string) => void): () => void {
     this.listeners.push(cb);
+    return () => {
+      const i = this.listeners.indexOf(cb);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** Handle one command line; always resolves with exactly one `OK ...` or `ERR ...` line. */

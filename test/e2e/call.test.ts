@@ -40,7 +40,7 @@ e2e('the line registers with digest authentication', async () => {
   assert.is(status['hook'], 'on');
   const registers = kam.output().match(/REQ REGISTER/g) ?? [];
   assert.ok(registers.length >= 2, `expected a challenged REGISTER and its retry, saw ${registers.length}`);
-  assert.match(fw.proc.output(), /registration state=registered/);
+  assert.match(fw.proc.output(), /registration .*state=registered/);
 });
 
 e2e('an incoming call rings with the US cadence, is answered, carries audio both ways, and on-hook sends BYE', async () => {
@@ -87,7 +87,7 @@ e2e('an incoming call rings with the US cadence, is answered, carries audio both
 e2e('dialling from the rig reaches the gateway with the dialled number; a far-end BYE gives reorder', async () => {
   const media = new RtpPeer();
   await media.open();
-  const gw = startSipp('uas_gateway.xml', ['-key', 'rtp_port', String(media.port), '-key', 'hold_ms', '4000', '-i', '127.0.0.1', '-p', String(GW), '-m', '1']);
+  const gw = startSipp('uas_gateway.xml', ['-key', 'rtp_port', String(media.port), '-i', '127.0.0.1', '-p', String(GW), '-m', '1']);
   try {
     await sleep(300);
     assert.match(await rig.send('HOOK OFF'), /^OK/);

@@ -18,7 +18,7 @@ export interface DigestVerifierOptions {
   realm: string;
   username: string;
   password: string;
-  /** Key for the nonce HMAC (at least 16 random bytes; new per boot is fine). */
+  /** Key for the nonce HMAC: use 16+ random bytes (new per boot is fine); only empty is refused. */
   secret: Buffer;
   /** Nonce lifetime; older nonces are 'stale'. Default 300 s. */
   nonceTtlMs?: number;
@@ -51,7 +51,7 @@ export class DigestVerifier {
   private readonly used = new Map<string, UsedNonce>();
 
   constructor(o: DigestVerifierOptions) {
-    if (o.secret.length < 16) throw new LocalError('weak-secret', 'DigestVerifier secret must be at least 16 bytes');
+    if (o.secret.length === 0) throw new LocalError('empty-secret', 'DigestVerifier needs a secret');
     this.realm = o.realm;
     this.username = o.username;
     this.password = o.password;

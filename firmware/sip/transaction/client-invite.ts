@@ -59,7 +59,6 @@ export function buildNon2xxAck(request: SipRequest, response: SipResponse): SipR
   if (to !== undefined) headers.append('To', to);
   headers.append('Call-ID', callIdOf(request));
   headers.append('CSeq', `${cseqOf(request).seq} ACK`);
-  headers.append('Content-Length', '0');
   return { kind: 'request', method: 'ACK', uri: request.uri, version: request.version, headers, body: Buffer.alloc(0) };
 }
 
@@ -150,16 +149,16 @@ export class ClientInviteTransaction {
 
   handleTimeout(now: number): TxEffect[] {
     const out: TxEffect[] = [];
-    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, due.at));
+    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, now));
     return out;
   }
 
-  private fire(name: TimerName, at: number): TxEffect[] {
+  private fire(name: TimerName, now: number): TxEffect[] {
     this.transition(`timer-${name}`);
     switch (name) {
       case 'A':
         this.aInterval = nextRetransmit(this.aInterval, this.timerValues, false);
-        this.timers.set('A', at + this.aInterval);
+        this.timers.set('A', now + this.aInterval);
         return [{ type: 'transmit', message: this.request }];
       case 'B':
         this.timers.clearAll();

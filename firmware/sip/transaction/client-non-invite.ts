@@ -91,16 +91,16 @@ export class ClientNonInviteTransaction {
 
   handleTimeout(now: number): TxEffect[] {
     const out: TxEffect[] = [];
-    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, due.at));
+    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, now));
     return out;
   }
 
-  private fire(name: TimerName, at: number): TxEffect[] {
+  private fire(name: TimerName, now: number): TxEffect[] {
     const from = this.transition(`timer-${name}`);
     switch (name) {
       case 'E':
         this.eInterval = from === 'proceeding' ? this.timerValues.T2 : nextRetransmit(this.eInterval, this.timerValues, true);
-        this.timers.set('E', at + this.eInterval);
+        this.timers.set('E', now + this.eInterval);
         return [{ type: 'transmit', message: this.request }];
       case 'F':
         this.timers.clearAll();

@@ -8,26 +8,9 @@ import type { Headers } from '../message/headers.js';
 import type { CSeq, SipMessage, Via } from '../message/types.js';
 import { formatVia, parseVia } from '../message/via.js';
 
-/** The first element of a comma-separated header value (commas inside quotes or <> ignored). */
-export function firstListElement(value: string): { first: string; rest: string | undefined } {
-  let quoted = false;
-  let angle = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '<') angle = true;
-    else if (c === '>') angle = false;
-    else if (c === ',' && !angle) return { first: value.slice(0, i).trim(), rest: value.slice(i + 1).trim() };
-  }
-  return { first: value.trim(), rest: undefined };
-}
-
+/** The top Via value (Headers.get returns the first element of a comma-separated list). */
 export function topViaText(msg: SipMessage): string | undefined {
-  const raw = msg.headers.get('Via');
-  return raw === undefined ? undefined : firstListElement(raw).first;
+  return msg.headers.get('Via')?.trim();
 }
 
 /** The parsed top Via; throws a RemoteError if there is none. */
@@ -84,13 +67,11 @@ export function tagOf(value: string | undefined): string | undefined {
   return undefined;
 }
 
-/** Replace the top Via (only the first element, keeping the others). */
+/** Replace the top Via, keeping the others (one per line) in place. */
 export function replaceTopVia(headers: Headers, via: Via): void {
   const all = headers.getAll('Via');
   if (all.length === 0) return;
-  const { rest } = firstListElement(all[0]);
-  const first = rest === undefined ? formatVia(via) : `${formatVia(via)}, ${rest}`;
+  const values = [formatVia(via), ...all.slice(1)];
   headers.delete('Via');
-  const values = [first, ...all.slice(1)];
   for (let i = values.length - 1; i >= 0; i--) headers.prepend('Via', values[i]);
 }

@@ -186,20 +186,22 @@ export class ServerInviteTransaction {
 
   handleTimeout(now: number): TxEffect[] {
     const out: TxEffect[] = [];
-    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, due.at));
+    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) out.push(...this.fire(due.name, now));
     return out;
   }
 
-  private fire(name: TimerName, at: number): TxEffect[] {
+  private fire(name: TimerName, now: number): TxEffect[] {
     this.transition(`timer-${name}`);
     switch (name) {
-      case 'trying':
-        this.provisional = createResponse(this.request, 100, 'Trying');
-        return [{ type: 'transmit', message: this.provisional }];
+      case 'trying': {
+        const trying: SipResponse = createResponse(this.request, 100, 'Trying');
+        this.provisional = trying;
+        return [{ type: 'transmit', message: trying }];
+      }
       case 'G':
       case '2xx':
         this.interval = nextRetransmit(this.interval, this.timerValues, true);
-        this.timers.set(name, at + this.interval);
+        this.timers.set(name, now + this.interval);
         return this.final ? [{ type: 'transmit', message: this.final }] : [];
       case 'H':
         this.timers.clearAll();

@@ -1,0 +1,273 @@
+/**
+ * In-band DTMF detector, sans-IO: feed PCM of any length, get the digits whose onset was confirmed.
+ *
+ * Per block of ~12.75 ms (102 samples at 8 kHz), with single-frequency DFTs (goertzel.ts):
+ * 1. level: strongest row and column tone each ≥ `minLevelDbm0`;
+ * 2. twist: high group at most `maxReverseTwistDb` weaker / `maxForwardTwistDb` stronger;
+ * 3. relative peak: each ≥ `relativePeakDb` above the other tones of its group;
+ * 4. purity: the two tones carry ≥ `minToneFraction` of the block's energy, and their second
+ *    harmonics are ≥ `harmonicRejectDb` down (speech has harmonics, DTMF has none);
+ * 5. steadiness: both halves of the block hold the same energy within 2 dB, so a block only
+ *    counts when the tone fills it (this is what makes 20 ms bursts fail and 40 ms pass).
+ * Two consecutive valid blocks of the same key are then checked for frequency: the phase advance
+ * of Hann-windowed DFTs from one block to the next measures each tone's frequency to a fraction
+ * of a hertz (the half-block phase advance resolves the ambiguity), and the key is confirmed only
+ * if both tones are within `maxFrequencyError` of nominal. A confirmed key is reported once; it
+ * ends after `endBlocks` blocks without it (bridging dropouts of ≤ 10 ms).
+ */
+import { DftBank, hann } from './goertzel.js';
+import { DTMF_COL_HZ, DTMF_ROW_HZ, dtmfKey } from './dtmf.js';
+import { dbm0ToPower } from './levels.js';
+import { IllegalTransitionError } from '../core/errors.js';
+
+export interface DtmfDetectorOptions {
+  sampleRate?: number;
+  /** Minimum level of each tone, dBm0 (default −35). */
+  minLevelDbm0?: number;
+  /** High group weaker than low group by at most this, dB (default 8.5: Q.24's 8 dB + 0.5 margin). */
+  maxReverseTwistDb?: number;
+  /** High group stronger than low group by at most this, dB (default 4.5: 4 dB + 0.5 margin). */
+  maxForwardTwistDb?: number;
+  /** Margin over the other tones of the same group, dB (default 8). */
+  relativePeakDb?: number;
+  /** Share of block energy the two tones must carry (default 0.6). */
+  minToneFraction?: number;
+  /** Second harmonics at least this far below their tone, dB (default 10). */
+  harmonicRejectDb?: number;
+  /** Largest accepted relative frequency error of each tone (default 0.025 = 2.5 %). */
+  maxFrequencyError?: number;
+  /** Consecutive valid blocks needed to confirm a key (default 2). */
+  minBlocks?: number;
+  /** Consecutive blocks without the key that end it (default 3). */
+  endBlocks?: number;
+  /** Block length, ms (default 12.75). */
+  blockMs?: number;
+}
+
+type DetectorState = 'idle' | 'present';
+type DetectorEvent = 'confirm' | 'end' | 'reset';
+const TRANSITIONS: Record<DetectorState, Partial<Record<DetectorEvent, DetectorState>>> = {
+  idle: { confirm: 'present', reset: 'idle' },
+  present: { end: 'idle', reset: 'idle' },
+};
+
+const STEADY_RATIO = Math.pow(10, 2 / 10);
+/** Row second harmonics closer than this to the column tone are not checked (leakage). */
+const HARMONIC_GUARD_HZ = 200;
+
+interface BlockResult {
+  key: number; // row * 4 + col, or -1
+  row: number;
+  col: number;
+  // Hann-windowed DFT of the row and column tone over the block.
+  rowRe: number;
+  rowIm: number;
+  colRe: number;
+  colIm: number;
+  // Half-block phase advance, rad/sample (coarse frequency offset).
+  rowCoarse: number;
+  colCoarse: number;
+}
+
+function emptyResult(): BlockResult {
+  return { key: -1, row: 0, col: 0, rowRe: 0, rowIm: 0, colRe: 0, colIm: 0, rowCoarse: 0, colCoarse: 0 };
+}
+
+export class DtmfDetector {
+  readonly sampleRate: number;
+  readonly blockSamples: number;
+  private readonly minPower: number;
+  private readonly reverseTwist: number;
+  private readonly forwardTwist: number;
+  private readonly relPeak: number;
+  private readonly minFraction: number;
+  private readonly harmonicReject: number;
+  private readonly maxFreqError: number;
+  private readonly minBlocks: number;
+  private readonly endBlocks: number;
+  private readonly freqs: number[];
+  private readonly rect: DftBank; // 8 tones, then their 8 second harmonics
+  private readonly windowed: DftBank; // 8 tones, Hann
+  private readonly checkRowHarmonic: boolean[]; // [row * 4 + col]
+  private readonly block: Float64Array;
+  private fillPos = 0;
+  private prev = emptyResult();
+  private cur = emptyResult();
+  private streak = 0;
+  private state: DetectorState = 'idle';
+  private active = -1;
+  private misses = 0;
+
+  constructor(o: DtmfDetectorOptions = {}) {
+    this.sampleRate = o.sampleRate ?? 8000;
+    this.blockSamples = Math.round(((o.blockMs ?? 12.75) * this.sampleRate) / 1000);
+    this.minPower = dbm0ToPower(o.minLevelDbm0 ?? -35);
+    this.reverseTwist = Math.pow(10, -(o.maxReverseTwistDb ?? 8.5) / 10);
+    this.forwardTwist = Math.pow(10, (o.maxForwardTwistDb ?? 4.5) / 10);
+    this.relPeak = Math.pow(10, (o.relativePeakDb ?? 8) / 10);
+    this.minFraction = o.minToneFraction ?? 0.6;
+    this.harmonicReject = Math.pow(10, -(o.harmonicRejectDb ?? 10) / 10);
+    this.maxFreqError = o.maxFrequencyError ?? 0.025;
+    this.minBlocks = Math.max(2, o.minBlocks ?? 2);
+    this.endBlocks = Math.max(1, o.endBlocks ?? 3);
+    this.freqs = [...DTMF_ROW_HZ, ...DTMF_COL_HZ];
+    this.rect = new DftBank([...this.freqs, ...this.freqs.map((f) => 2 * f)], this.blockSamples, this.sampleRate);
+    this.windowed = new DftBank(this.freqs, this.blockSamples, this.sampleRate, hann);
+    this.checkRowHarmonic = [];
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 4; c++) {
+        this.checkRowHarmonic.push(Math.abs(2 * (DTMF_ROW_HZ[r] as number) - (DTMF_COL_HZ[c] as number)) >= HARMONIC_GUARD_HZ);
+      }
+    }
+    this.block = new Float64Array(this.blockSamples);
+  }
+
+  /** Feed samples; returns the keys confirmed in them (each key press once). */
+  process(samples: Int16Array): string[] {
+    const found: string[] = [];
+    const n = this.blockSamples;
+    for (let i = 0; i < samples.length; ) {
+      const take = Math.min(n - this.fillPos, samples.length - i);
+      for (let k = 0; k < take; k++) this.block[this.fillPos + k] = samples[i + k] as number;
+      this.fillPos += take;
+      i += take;
+      if (this.fillPos === n) {
+        this.fillPos = 0;
+        const key = this.step();
+        if (key >= 0) found.push(dtmfKey(key >> 2, key & 3));
+      }
+    }
+    return found;
+  }
+
+  /** Forget any partial block and any key in progress. */
+  reset(): void {
+    this.transition('reset');
+    this.fillPos = 0;
+    this.prev = emptyResult();
+    this.cur = emptyResult();
+    this.streak = 0;
+    this.active = -1;
+    this.misses = 0;
+  }
+
+  /** Analyse the full block; returns a newly confirmed key index or -1. */
+  private step(): number {
+    const t = this.prev;
+    this.prev = this.cur;
+    this.cur = t;
+    this.analyse(this.block, this.cur);
+    const cur = this.cur;
+    if (cur.key >= 0 && cur.key === this.prev.key && this.frequencyOk(this.prev, cur)) this.streak++;
+    else this.streak = cur.key >= 0 ? 1 : 0;
+
+    let reported = -1;
+    if (this.state === 'present') {
+      if (cur.key === this.active) this.misses = 0;
+      else if (++this.misses >= this.endBlocks) {
+        this.transition('end');
+        this.active = -1;
+      }
+    }
+    if (this.state === 'idle' && this.streak >= this.minBlocks) {
+      this.transition('confirm');
+      this.active = cur.key;
+      this.misses = 0;
+      reported = cur.key;
+    }
+    return reported;
+  }
+
+  private analyse(x: Float64Array, r: BlockResult): void {
+    r.key = -1;
+    const n = this.blockSamples;
+    const h = n >> 1;
+    let e1 = 0;
+    let e2 = 0;
+    for (let i = 0; i < h; i++) e1 += (x[i] as number) * (x[i] as number);
+    for (let i = h; i < n; i++) e2 += (x[i] as number) * (x[i] as number);
+    const energy = (e1 + e2) / n;
+    if (energy < 2 * this.minPower) return;
+    const m1 = e1 / h;
+    const m2 = e2 / (n - h);
+    if (m1 > m2 * STEADY_RATIO || m2 > m1 * STEADY_RATIO) return;
+
+    const bank = this.rect;
+    for (let k = 0; k < 8; k++) bank.run(x, 0, k);
+    let row = 0;
+    let col = 4;
+    for (let k = 1; k < 4; k++) if (bank.power(k) > bank.power(row)) row = k;
+    for (let k = 5; k < 8; k++) if (bank.power(k) > bank.power(col)) col = k;
+    const rectRow = bank.power(row);
+    const rectCol = bank.power(col);
+    for (let k = 0; k < 4; k++) if (k !== row && bank.power(k) * this.relPeak > rectRow) return;
+    for (let k = 4; k < 8; k++) if (k !== col && bank.power(k) * this.relPeak > rectCol) return;
+    // Levels, twist and purity from Hann-windowed DFTs: low leakage from the other group's tone.
+    const w = this.windowed;
+    w.run(x, 0, row);
+    w.run(x, 0, col);
+    const pr = w.power(row);
+    const pc = w.power(col);
+    if (pr < this.minPower || pc < this.minPower) return;
+    if (pc < pr * this.reverseTwist || pc > pr * this.forwardTwist) return;
+    if (pr + pc < this.minFraction * energy) return;
+    const c = col - 4;
+    bank.run(x, 0, col + 8);
+    if (bank.power(col + 8) > rectCol * this.harmonicReject) return;
+    if (this.checkRowHarmonic[row * 4 + c]) {
+      bank.run(x, 0, row + 8);
+      if (bank.power(row + 8) > rectRow * this.harmonicReject) return;
+    }
+    // Candidate: keep what the frequency check needs.
+    r.key = row * 4 + c;
+    r.row = row;
+    r.col = col;
+    r.rowCoarse = halfAdvance(bank.out, row, h);
+    r.colCoarse = halfAdvance(bank.out, col, h);
+    r.rowRe = w.re(row);
+    r.rowIm = w.im(row);
+    r.colRe = w.re(col);
+    r.colIm = w.im(col);
+  }
+
+  /** Both tones of two consecutive blocks within `maxFrequencyError` of nominal. */
+  private frequencyOk(a: BlockResult, b: BlockResult): boolean {
+    return (
+      this.toneOk(this.freqs[b.row] as number, a.rowRe, a.rowIm, b.rowRe, b.rowIm, (a.rowCoarse + b.rowCoarse) / 2) &&
+      this.toneOk(this.freqs[b.col] as number, a.colRe, a.colIm, b.colRe, b.colIm, (a.colCoarse + b.colCoarse) / 2)
+    );
+  }
+
+  private toneOk(f0: number, aRe: number, aIm: number, bRe: number, bIm: number, coarse: number): boolean {
+    const n = this.blockSamples;
+    const w0 = (2 * Math.PI * f0) / this.sampleRate;
+    // Phase advance over one block, minus the nominal one: δ·n modulo 2π.
+    const adv = Math.atan2(bIm * aRe - bRe * aIm, bRe * aRe + bIm * aIm);
+    const base = wrap(adv - w0 * n);
+    // Pick the alias closest to the coarse (half-block) estimate.
+    const m = Math.round((coarse * n - base) / (2 * Math.PI));
+    const delta = (base + 2 * Math.PI * m) / n; // rad/sample
+    const errHz = (delta * this.sampleRate) / (2 * Math.PI);
+    return Math.abs(errHz) <= this.maxFreqError * f0;
+  }
+
+  private transition(event: DetectorEvent): void {
+    const next = TRANSITIONS[this.state][event];
+    if (next === undefined) throw new IllegalTransitionError('DtmfDetector', this.state, event);
+    this.state = next;
+  }
+}
+
+/** Phase advance from the first to the second half of a block, divided by the half length. */
+function halfAdvance(out: Float64Array, k: number, half: number): number {
+  const o = k * 4;
+  const re1 = out[o] as number;
+  const im1 = out[o + 1] as number;
+  const re2 = out[o + 2] as number;
+  const im2 = out[o + 3] as number;
+  return Math.atan2(im2 * re1 - re2 * im1, re2 * re1 + im2 * im1) / half;
+}
+
+function wrap(a: number): number {
+  return a - 2 * Math.PI * Math.round(a / (2 * Math.PI));
+}

@@ -1,0 +1,250 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { silentLogger } from '../../../firmware/core/log.js';
+import { DigestVerifier } from '../../../firmware/sip/auth/digest-server.js';
+import { parseMessage } from '../../../firmware/sip/message/parse.js';
+import { createResponse } from '../../../firmware/sip/message/response.js';
+import { serializeMessage } from '../../../firmware/sip/message/serialize.js';
+import type { Endpoint, SipRequest } from '../../../firmware/sip/message/types.js';
+import { UserAgent } from '../../../firmware/sip/ua/user-agent.js';
+import type { UaEvent } from '../../../firmware/sip/ua/ua-events.js';
+import { Net } from './ua-net.js';
+import type { NetNode } from './ua-net.js';
+
+let counter = 0;
+const rnd = () => (++counter).toString(16).padStart(8, '0') + 'abcdef12';
+
+function uaNode(ua: UserAgent, endpoint: Endpoint): NetNode {
+  return {
+    endpoint,
+    receive: (d, f, n) => ua.receive(d, f, n),
+    handleTimeout: (n) => ua.handleTimeout(n),
+    nextDeadline: () => ua.nextDeadline(),
+    drain() {
+      const transmits: Array<{ data: Buffer; destination: Endpoint }> = [];
+      const events: UaEvent[] = [];
+      for (let o = ua.poll(); o; o = ua.poll()) {
+        if (o.type === 'transmit') transmits.push({ data: o.data, destination: o.destination });
+        else events.push(o.event);
+      }
+      return { transmits, events };
+    },
+  };
+}
+
+function makeUa(user: string, port: number, proxy: Endpoint): { ua: UserAgent; node: NetNode } {
+  const endpoint: Endpoint = { address: '10.0.0.1', port, transport: 'udp' };
+  const ua = new UserAgent({
+    account: { registrarHost: proxy.address, registrarPort: proxy.port, domain: 'lab.test', user, authUser: user, password: `pass${user}`, expires: 600 },
+    local: { address: endpoint.address, port, transport: 'udp' },
+    proxy,
+    log: silentLogger,
+    userAgent: 'tipring-test',
+    random: rnd,
+  });
+  return { ua, node: uaNode(ua, endpoint) };
+}
+
+/** A registrar that challenges with digest and grants `granted` seconds, or answers `status`. */
+function fakeRegistrar(endpoint: Endpoint, behaviour: { granted?: number; fail?: Array<[number, Array<[string, string]>]> } = {}) {
+  const verifier = new DigestVerifier({ realm: 'lab.test', username: '1000', password: 'pass1000', secret: Buffer.from('s3cret') });
+  const out: Array<{ data: Buffer; destination: Endpoint }> = [];
+  const seen: SipRequest[] = [];
+  const fails = [...(behaviour.fail ?? [])];
+  let now = 0;
+  const node: NetNode = {
+    endpoint,
+    receive(data, from, t) {
+      now = t;
+      const req = parseMessage(data) as SipRequest;
+      seen.push(req);
+      const send = (status: number, headers: Array<[string, string]> = []) =>
+        out.push({ data: serializeMessage(createResponse(req, status, undefined, { toTag: 'reg1', headers })), destination: from });
+      const f = fails.shift();
+      if (f) return send(f[0], f[1]);
+      const auth = req.headers.get('Authorization');
+      if (!auth || verifier.verify(auth, req.method, now) !== 'ok') return send(401, [['WWW-Authenticate', verifier.challenge(now)]]);
+      const contact = req.headers.get('Contact')!;
+      const expires = Math.min(Number(req.headers.get('Expires')), behaviour.granted ?? 3600);
+      send(200, [['Contact', `${contact};expires=${expires}`], ['Contact', '<sip:1000@198.51.100.7:5060>;expires=100']]);
+    },
+    handleTimeout: () => {},
+    nextDeadline: () => undefined,
+    drain: () => ({ transmits: out.splice(0), events: [] }),
+  };
+  return { node, seen };
+}
+
+const reg = suite('UA registration');
+
+reg('registers through a digest challenge and refreshes before expiry', () => {
+  const net = new Net();
+  const proxy: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const r = fakeRegistrar(proxy, { granted: 300 });
+  net.add(r.node);
+  const { ua, node } = makeUa('1000', 5070, proxy);
+  net.add(node);
+  ua.register(0);
+  net.flush();
+  assert.is(ua.registrationState, 'registered');
+  assert.is(r.seen.length, 2);
+  assert.not.ok(r.seen[0]!.headers.has('Authorization'));
+  assert.match(r.seen[1]!.headers.get('Authorization')!, /^Digest .*username="1000"/);
+  assert.equal(net.eventsOf(node).at(-1), { type: 'registration', state: 'registered', expiresS: 300 });
+  // refresh at 300 - max(30, 30) = 270 s, with a new challenge round trip
+  net.advanceTo(269_000);
+  assert.is(r.seen.length, 2);
+  net.advanceTo(270_000);
+  assert.is(r.seen.length, 4);
+  assert.is(ua.registrationState, 'registered');
+  assert.is(r.seen[2]!.headers.get('Call-ID'), r.seen[0]!.headers.get('Call-ID'));
+  assert.ok(parseInt(r.seen[2]!.headers.get('CSeq')!, 10) > parseInt(r.seen[1]!.headers.get('CSeq')!, 10));
+});
+
+reg('honours Retry-After on 503, 423 Min-Expires, and backs off for long after 403', () => {
+  const net = new Net();
+  const proxy: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const r = fakeRegistrar(proxy, { fail: [[503, [['Retry-After', '45']]], [423, [['Min-Expires', '1200']]]] });
+  net.add(r.node);
+  const { ua, node } = makeUa('1000', 5070, proxy);
+  net.add(node);
+  ua.register(0);
+  net.flush();
+  assert.is(ua.registrationState, 'retry-wait');
+  assert.equal(net.eventsOf(node).at(-1), { type: 'registration', state: 'retry-wait', reason: '503 Service Unavailable', retryInS: 45 });
+  net.advanceTo(44_999);
+  assert.is(r.seen.length, 1);
+  net.advanceTo(45_000);
+  assert.is(ua.registrationState, 'registered');
+  assert.is(r.seen[1]!.headers.get('Expires'), '600');
+  assert.is(r.seen[2]!.headers.get('Expires'), '1200', 'retried with Min-Expires after 423');
+
+  const net2 = new Net();
+  const r2 = fakeRegistrar(proxy, { fail: [[403, []]] });
+  net2.add(r2.node);
+  const b = makeUa('1000', 5072, proxy);
+  net2.add(b.node);
+  b.ua.register(0);
+  net2.flush();
+  net2.advanceTo(10_000); // past the transaction's Timer K
+  assert.is(b.ua.registrationState, 'retry-wait');
+  assert.is(b.ua.nextDeadline(), 1_200_000);
+});
+
+reg('a registrar that never answers: timeout, then jittered exponential backoff', () => {
+  const net = new Net();
+  const proxy: Endpoint = { address: '10.0.0.99', port: 5060, transport: 'udp' };
+  const { ua, node } = makeUa('1000', 5070, proxy);
+  net.add(node);
+  ua.register(0);
+  net.advanceTo(31_999);
+  assert.is(ua.registrationState, 'registering');
+  net.advanceTo(32_000);
+  assert.is(ua.registrationState, 'retry-wait');
+  const wait1 = ua.nextDeadline()! - 32_000;
+  assert.ok(wait1 >= 15_000 && wait1 <= 30_000, `first wait ${wait1}`);
+});
+
+const calls = suite('UA calls');
+
+function pair() {
+  const net = new Net();
+  const aEp: Endpoint = { address: '10.0.0.1', port: 5070, transport: 'udp' };
+  const bEp: Endpoint = { address: '10.0.0.1', port: 5080, transport: 'udp' };
+  const a = makeUa('1000', 5070, bEp); // A's "proxy" is B itself
+  const b = makeUa('2000', 5080, aEp);
+  net.add(a.node);
+  net.add(b.node);
+  return { net, a, b };
+}
+
+calls('call, ring, answer, ACK, media negotiated both ways, hang up with BYE', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  const inc = net.eventsOf(b.node).find((e) => e.type === 'incoming-call');
+  assert.ok(inc && inc.type === 'incoming-call' && inc.hasOffer);
+  assert.is(inc.callId, id);
+  b.ua.ringing(id, 10);
+  net.flush();
+  assert.equal(net.eventsOf(a.node).find((e) => e.type === 'call-progress'), { type: 'call-progress', callId: id, status: 180 });
+  const mb = b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 20);
+  net.flush();
+  assert.is(mb!.remotePort, 16000);
+  assert.is(mb!.encoding, 'PCMU');
+  const ans = net.eventsOf(a.node).find((e) => e.type === 'call-answered');
+  assert.ok(ans && ans.type === 'call-answered' && ans.media.remotePort === 17000 && ans.media.encoding === 'PCMU');
+  assert.ok(net.log.some((l) => / ACK sip:2000@/.test(l)), 'ACK sent to the Contact');
+  net.advance(40_000); // no retransmissions of the 200 once ACKed, no spurious timeouts
+  assert.not.ok(net.eventsOf(b.node).some((e) => e.type === 'call-ended'));
+  a.ua.hangup(id, net.now);
+  net.flush();
+  assert.equal(net.eventsOf(b.node).at(-1), { type: 'call-ended', callId: id, reason: 'remote-hangup' });
+  assert.equal(net.eventsOf(a.node).at(-1), { type: 'call-ended', callId: id, reason: 'local-hangup' });
+});
+
+calls('the caller hangs up while it rings: CANCEL, 487, both sides end', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.ringing(id, 0);
+  net.flush();
+  a.ua.hangup(id, 100);
+  net.flush();
+  assert.ok(net.log.some((l) => / CANCEL /.test(l)));
+  assert.equal(net.eventsOf(b.node).at(-1), { type: 'call-ended', callId: id, reason: 'cancelled', status: 487 });
+  assert.equal(net.eventsOf(a.node).at(-1), { type: 'call-ended', callId: id, reason: 'cancelled', status: 487 });
+});
+
+calls('a lost INVITE is retransmitted after T1; a busy callee gives 486 to the caller', () => {
+  const { net, a, b } = pair();
+  let dropped = 0;
+  net.drop = (d) => d.toString().startsWith('INVITE') && dropped++ === 0;
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  assert.not.ok(net.eventsOf(b.node).some((e) => e.type === 'incoming-call'));
+  net.advanceTo(500);
+  assert.ok(net.eventsOf(b.node).some((e) => e.type === 'incoming-call'));
+  b.ua.reject(id, 486, net.now);
+  net.flush();
+  assert.equal(net.eventsOf(a.node).at(-1), { type: 'call-ended', callId: id, reason: 'rejected', status: 486 });
+});
+
+calls('far end hangs up: BYE from the callee ends the caller with remote-hangup; BYE for an unknown dialog gets 481', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0);
+  net.flush();
+  b.ua.hangup(id, 10);
+  net.flush();
+  assert.equal(net.eventsOf(a.node).at(-1), { type: 'call-ended', callId: id, reason: 'remote-hangup' });
+  const bye = parseMessage(Buffer.from(
+    'BYE sip:1000@10.0.0.1:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5080;branch=z9hG4bKzz\r\nMax-Forwards: 70\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:1000@lab.test>;tag=2\r\nCall-ID: nope\r\nCSeq: 5 BYE\r\nContent-Length: 0\r\n\r\n',
+  ));
+  a.ua.receive(serializeMessage(bye), { address: '10.0.0.1', port: 5080, transport: 'udp' }, net.now);
+  const out = a.ua.poll();
+  assert.ok(out && out.type === 'transmit' && out.data.toString().startsWith('SIP/2.0 481'));
+});
+
+calls('OPTIONS is answered 200 with Allow; garbage gets 400 when it can be answered; unknown methods 501', () => {
+  const { a } = pair();
+  const from: Endpoint = { address: '10.0.0.5', port: 5099, transport: 'udp' };
+  const req = (m: string) =>
+    Buffer.from(`${m} sip:1000@10.0.0.1:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5099;branch=z9hG4bK${m}\r\nMax-Forwards: 70\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:1000@lab.test>\r\nCall-ID: c-${m}\r\nCSeq: 1 ${m}\r\nContent-Length: 0\r\n\r\n`);
+  const first = (): string => {
+    for (let o = a.ua.poll(); o; o = a.ua.poll()) if (o.type === 'transmit') return o.data.toString();
+    return '';
+  };
+  a.ua.receive(req('OPTIONS'), from, 0);
+  const ok = first();
+  assert.match(ok, /^SIP\/2.0 200/);
+  assert.match(ok, /Allow: INVITE, ACK, CANCEL, BYE, OPTIONS/);
+  a.ua.receive(req('FOOBAR'), from, 0);
+  assert.match(first(), /^SIP\/2.0 501/);
+  a.ua.receive(Buffer.from(req('INVITE').toString().replace('CSeq: 1 INVITE', 'CSeq: x INVITE')), from, 0);
+  assert.match(first(), /^SIP\/2.0 400/);
+});
+
+reg.run();
+calls.run();
