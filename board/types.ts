@@ -20,6 +20,8 @@ export interface Si3215Slic {
   interruptPin: number;
   /** PCM timeslot (bytes into the frame). */
   timeslot: number;
+  /** Sample format on the PCM bus (default 'ulaw'); 'linear16' where the host bus carries 16-bit slots. */
+  pcmFormat?: 'ulaw' | 'alaw' | 'linear16';
 }
 
 export type SlicDefinition = Ag1171Slic | Si3215Slic;

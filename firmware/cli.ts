@@ -45,7 +45,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS = ['run', 'check-config', 'help'] as const;
+const COMMANDS = ['run', 'check-config', 'selftest-invite-auth', 'ctl', 'help'] as const;
 
 export function usage(boards: readonly string[], profiles: readonly string[]): string {
   return [
@@ -54,6 +54,10 @@ export function usage(boards: readonly string[], profiles: readonly string[]): s
     'Commands:',
     '  run --config FILE            start the firmware (SIGINT/SIGTERM stop it)',
     '  check-config --config FILE   check FILE; print the effective configuration (passwords hidden)',
+    '  selftest-invite-auth --config FILE [--line N]',
+    '                               ask the running firmware to test whether the provider answers',
+    '                               a challenged incoming INVITE (exit 0 pass, 1 fail, 3 inconclusive)',
+    '  ctl --config FILE COMMAND... send a command to the running firmware (e.g. status)',
     '  help                         show this help',
     '',
     'Options:',
@@ -77,7 +81,7 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
   const boardLines = deps.boardLines ?? Object.fromEntries(Object.entries(BOARDS).map(([name, b]) => [name, b.lines.length]));
   const help = usage(boards, profiles);
 
-  let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined };
+  let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined; line?: string | undefined };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -86,6 +90,7 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
         config: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
+        line: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -112,7 +117,7 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
     err(`tipring: unknown command '${command}'\n\n${help}`);
     return EXIT_USAGE;
   }
-  if (extra.length > 0) {
+  if (extra.length > 0 && command !== 'ctl') {
     err(`tipring: unexpected argument '${extra[0]}'\n\n${help}`);
     return EXIT_USAGE;
   }
@@ -131,6 +136,19 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
     return EXIT_USAGE;
   }
 
+  if (command === 'selftest-invite-auth' || command === 'ctl') {
+    const { controlRequest } = await import('./control/control-server.js');
+    const request = command === 'ctl' ? extra.join(' ') : `selftest invite-auth ${values.line ?? '1'}`;
+    try {
+      const reply = await controlRequest(config.controlSocket, request, 60000);
+      out(`${reply}\n`);
+      if (command === 'ctl') return reply.startsWith('ERR') ? EXIT_FAILURE : EXIT_OK;
+      return reply.startsWith('PASS') ? EXIT_OK : reply.startsWith('FAIL') ? EXIT_FAILURE : 3;
+    } catch (e) {
+      err(`tipring: ${describeError(e)}\n`);
+      return EXIT_FAILURE;
+    }
+  }
   if (command === 'check-config') {
     out(`config OK: ${configPath}\n${configToYaml(config)}`);
     await warnIfReadableByOthers(configPath, config, err);

@@ -23,6 +23,11 @@ import { Ag1171Driver } from './line/slic/ag1171-driver.js';
 import type { SlicDriver } from './line/slic/types.js';
 import { localAddressFor, openUdpTransport } from './sip/transport/udp-transport.js';
 import { UaRuntime } from './sip/transport/ua-runtime.js';
+import { randomBytes } from 'node:crypto';
+import { startControlServer } from './control/control-server.js';
+import { DigestVerifier } from './sip/auth/digest-server.js';
+import { InboundPolicy } from './sip/ua/inbound-policy.js';
+import type { UaEvent } from './sip/ua/ua-events.js';
 import { UserAgent } from './sip/ua/user-agent.js';
 
 export interface RunningFirmware {
@@ -70,6 +75,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
   }
 
   const cleanups: Array<() => Promise<void>> = [];
+  const eventWatchers = new Set<(line: number, e: UaEvent) => void>();
   const lines: LineController[] = [];
   const runtimes: UaRuntime[] = [];
   try {
@@ -93,6 +99,17 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         log: lineLog.child({ part: 'sip' }),
         userAgent: config.sip.userAgent,
         timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
+        inviteAuth: {
+          verifier: new DigestVerifier({ realm: acct.domain, username: acct.authUser, password: acct.password, secret: randomBytes(32) }),
+          enforce: config.security.authIncomingInvite,
+        },
+        foreignBindings: { alert: config.security.alertForeignBindings, remove: config.security.removeForeignBindings },
+        policy: new InboundPolicy({
+          acceptFrom: config.security.acceptFrom,
+          trusted: [`${proxyAddress.includes(':') ? `[${proxyAddress}]` : proxyAddress}:${acct.registrarPort}`, ...config.security.trusted],
+          checkRequestUri: config.security.checkRequestUri,
+          users: [acct.user],
+        }),
       });
       runtime = new UaRuntime(ua, transport, clock, lineLog);
       runtimes.push(runtime);
@@ -110,7 +127,10 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         timings: { ...DEFAULT_TIMINGS, interDigitMs: lineCfg.dialTimeoutMs, ringCadence: profile.ring.cadences['default'] ?? DEFAULT_TIMINGS.ringCadence },
       });
       const rt = runtime;
-      rt.onEvent((e) => controller.onUaEvent(e));
+      rt.onEvent((e) => {
+        for (const w of eventWatchers) w(i, e);
+        controller.onUaEvent(e);
+      });
       await controller.start();
       cleanups.push(() => controller.stop());
       lines.push(controller);
@@ -131,6 +151,12 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
       }
       rt.run((u, now) => u.register(now));
     }
+    const control = await startControlServer(
+      config.controlSocket,
+      (cmd) => controlCommand(cmd, lines, runtimes, eventWatchers, clock),
+      log.child({ part: 'control' }),
+    );
+    cleanups.push(() => control.close());
   } catch (e) {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     throw e;
@@ -157,4 +183,39 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
       for (const c of cleanups.reverse()) await c().catch(() => {});
     },
   };
+}
+
+/** Commands on the control socket. */
+async function controlCommand(
+  command: string,
+  lines: LineController[],
+  runtimes: UaRuntime[],
+  watchers: Set<(line: number, e: UaEvent) => void>,
+  clock: Clock,
+): Promise<string> {
+  const [verb, ...args] = command.split(/\s+/);
+  if (verb === 'status') {
+    return `OK ${lines.map((l, i) => `line${i + 1}=${Object.entries(l.status()).map(([k, v]) => `${k}:${v}`).join(',')}`).join(' ')}`;
+  }
+  if (verb === 'selftest' && args[0] === 'invite-auth') {
+    const n = Number(args[1] ?? '1');
+    const rt = runtimes[n - 1];
+    if (!rt || !Number.isInteger(n)) return `ERR no line ${args[1]}`;
+    if (rt.ua.registrationState !== 'registered') return `INCONCLUSIVE line ${n} is not registered (${rt.ua.registrationState})`;
+    return new Promise<string>((resolve) => {
+      const cancel = clock.at(clock.now() + 40000, () => {
+        watchers.delete(watch);
+        resolve('INCONCLUSIVE no answer within 40 s');
+      });
+      const watch = (line: number, e: UaEvent) => {
+        if (line !== n - 1 || e.type !== 'self-test') return;
+        watchers.delete(watch);
+        cancel();
+        resolve(`${e.result === 'pass' ? 'PASS' : e.result === 'fail' ? 'FAIL' : 'INCONCLUSIVE'} ${e.detail}`);
+      };
+      watchers.add(watch);
+      rt.run((ua, now) => ua.selfTestInviteAuth({ address: ua.ctx.local.address, port: 9 }, now));
+    });
+  }
+  return `ERR unknown command '${verb}' (status | selftest invite-auth LINE)`;
 }

@@ -3,13 +3,15 @@
  * required in the YAML file (board, lines, and per line: profile, account.registrar,
  * account.user, account.password).
  */
-import type { AccountConfig, LineConfig, LogLevel, RigConfig, RtpConfig, SipConfig } from './schema.js';
+import type { AccountConfig, LineConfig, LogLevel, RigConfig, RtpConfig, SecurityConfig, SipConfig } from './schema.js';
 
 export interface ConfigDefaults {
   logLevel: LogLevel;
   sip: SipConfig;
   rtp: RtpConfig;
   rig: RigConfig;
+  security: SecurityConfig;
+  controlSocket: string;
   line: Pick<LineConfig, 'dialTimeoutMs'>;
   /** domain and auth_user default to the registrar host and the user; see validate.ts. */
   account: Pick<AccountConfig, 'registrarPort' | 'expires'>;
@@ -26,6 +28,15 @@ export const DEFAULTS: ConfigDefaults = deepFreeze({
   },
   rtp: { portMin: 16384, portMax: 32767 },
   rig: { enabled: false, host: '127.0.0.1', basePort: 7001 },
+  security: {
+    acceptFrom: 'proxy',
+    trusted: [],
+    checkRequestUri: true,
+    authIncomingInvite: false,
+    alertForeignBindings: true,
+    removeForeignBindings: false,
+  },
+  controlSocket: '/tmp/tipring-control.sock',
   line: { dialTimeoutMs: 4000 },
   account: { registrarPort: 5060, expires: 3600 },
 });

@@ -68,6 +68,21 @@ export interface LineConfig {
   dialTimeoutMs: number;
 }
 
+export interface SecurityConfig {
+  /** 'proxy': accept SIP requests only from the registrar/proxy (and `trusted`); 'any': from anyone. */
+  acceptFrom: 'proxy' | 'any';
+  /** Extra sources accepted besides the proxy: "address" or "address:port". */
+  trusted: string[];
+  /** Refuse out-of-dialog requests whose Request-URI user is not the line's user. */
+  checkRequestUri: boolean;
+  /** Challenge incoming INVITEs (401) with the line's own credentials. */
+  authIncomingInvite: boolean;
+  /** Raise an alert when the registrar lists a binding of our account this device did not make. */
+  alertForeignBindings: boolean;
+  /** Also remove such bindings (off by default: some users share an account on purpose). */
+  removeForeignBindings: boolean;
+}
+
 export interface TipringConfig {
   /** Board definition name (a key of BOARDS). */
   board: string;
@@ -75,6 +90,9 @@ export interface TipringConfig {
   sip: SipConfig;
   rtp: RtpConfig;
   rig: RigConfig;
+  security: SecurityConfig;
+  /** Path of the local control socket (`tipring selftest-invite-auth`, `tipring ctl`). */
+  controlSocket: string;
   lines: LineConfig[];
 }
 

@@ -13,17 +13,19 @@ import {
   type ConfigOptions,
   type LineConfig,
   type RigConfig,
+  type SecurityConfig,
   type RtpConfig,
   type SipConfig,
   type TipringConfig,
 } from './schema.js';
 
 export const KEYS = {
-  top: ['board', 'log_level', 'sip', 'rtp', 'rig', 'lines'],
+  top: ['board', 'log_level', 'sip', 'rtp', 'rig', 'security', 'control_socket', 'lines'],
   sip: ['bind', 'port', 'user_agent', 'timers'],
   timers: ['t1', 't2', 't4'],
   rtp: ['port_min', 'port_max'],
   rig: ['enabled', 'host', 'base_port'],
+  security: ['accept_from', 'trusted', 'check_request_uri', 'auth_incoming_invite', 'alert_foreign_bindings', 'remove_foreign_bindings'],
   line: ['profile', 'account', 'dial_timeout_ms'],
   account: ['registrar', 'domain', 'user', 'auth_user', 'password', 'display_name', 'expires'],
 } as const;
@@ -47,6 +49,11 @@ export function validateConfig(raw: unknown, options: ConfigOptions, locate?: Lo
   const sip = readSip(c, top.sip);
   const rtp = readRtp(c, top.rtp);
   const rig = readRig(c, top.rig);
+  const security = readSecurity(c, top.security);
+  const controlSocket = c.string(['control_socket'], top.control_socket, {
+    default: DEFAULTS.controlSocket,
+    check: (s) => (s.startsWith('/') ? undefined : 'must be an absolute path'),
+  });
   const lines = c.list(['lines'], top.lines, true).map((l, i) => readLine(c, ['lines', i], l, options));
   if (Array.isArray(top.lines) && top.lines.length === 0) {
     c.report(['lines'], 'must list at least one line');
@@ -58,7 +65,7 @@ export function validateConfig(raw: unknown, options: ConfigOptions, locate?: Lo
   // Port clashes only make sense between ports that are each valid.
   if (!c.problems.some((p) => /^(sip\.port|rtp\.|rig\.)/.test(p.path))) checkPorts(c, sip, rtp, rig, lines.length);
   return c.problems.length === 0
-    ? { ok: true, config: { board, logLevel, sip, rtp, rig, lines } }
+    ? { ok: true, config: { board, logLevel, sip, rtp, rig, security, controlSocket, lines } }
     : { ok: false, problems: c.problems };
 }
 
@@ -98,6 +105,27 @@ function readRig(c: Checker, value: unknown): RigConfig {
     enabled: c.boolean(['rig', 'enabled'], m.enabled, d.enabled),
     host: c.string(['rig', 'host'], m.host, { default: d.host, check: checkHost }),
     basePort: c.integer(['rig', 'base_port'], m.base_port, LIMITS.rigPort, d.basePort),
+  };
+}
+
+function readSecurity(c: Checker, value: unknown): SecurityConfig {
+  const d = DEFAULTS.security;
+  const m = c.mapping(['security'], value, KEYS.security) ?? {};
+  const trusted = c.list(['security', 'trusted'], m.trusted, false).map((t, i) =>
+    c.string(['security', 'trusted', i], t, {
+      check: (s) => {
+        const hp = parseHostPort(s);
+        return 'error' in hp ? hp.error : /^[\d.]+$|:/.test(hp.host) ? undefined : `"${s}" must be an IP address (optionally with :port), not a name`;
+      },
+    }),
+  );
+  return {
+    acceptFrom: c.choice(['security', 'accept_from'], m.accept_from, ['proxy', 'any'] as const, d.acceptFrom),
+    trusted: Array.isArray(m.trusted) ? trusted : [...d.trusted],
+    checkRequestUri: c.boolean(['security', 'check_request_uri'], m.check_request_uri, d.checkRequestUri),
+    authIncomingInvite: c.boolean(['security', 'auth_incoming_invite'], m.auth_incoming_invite, d.authIncomingInvite),
+    alertForeignBindings: c.boolean(['security', 'alert_foreign_bindings'], m.alert_foreign_bindings, d.alertForeignBindings),
+    removeForeignBindings: c.boolean(['security', 'remove_foreign_bindings'], m.remove_foreign_bindings, d.removeForeignBindings),
   };
 }
 

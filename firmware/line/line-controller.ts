@@ -32,6 +32,8 @@ export interface LineControllerDeps {
   /** Address to put in SDP. */
   mediaAddress: string;
   timings: LineTimings;
+  /** Security alerts (foreign registration, toll fraud, media) go here as well as to the log. */
+  onAlert?: (alert: { code: string } & Record<string, unknown>) => void;
 }
 
 export class LineController {
@@ -43,6 +45,7 @@ export class LineController {
   private rtp: RtpSocket | undefined;
   private readonly negotiated = new Map<string, NegotiatedMedia>();
   private readonly log: Logger;
+  private alerts = 0;
 
   constructor(private readonly deps: LineControllerDeps) {
     this.log = deps.log.child({ line: deps.index + 1 });
@@ -103,6 +106,15 @@ export class LineController {
         this.negotiated.delete(e.callId);
         this.fsm.handle({ type: 'call-ended', callId: e.callId, reason: e.reason, ...(e.status !== undefined ? { status: e.status } : {}) }, now);
         break;
+      case 'foreign-bindings':
+        this.log.warn('ALERT foreign-registration: the registrar lists bindings of this account that this device did not make', {
+          code: 'foreign-registration',
+          contacts: e.contacts.map((c) => c.contact),
+          removing: e.removing,
+        });
+        this.alerts++;
+        this.deps.onAlert?.({ code: 'foreign-registration', contacts: e.contacts.map((c) => c.contact) });
+        return;
       case 'registration':
         this.log.info('registration', { state: e.state, ...(e.reason ? { reason: e.reason } : {}), ...(e.expiresS ? { expiresS: e.expiresS } : {}) });
         return;
@@ -178,6 +190,6 @@ export class LineController {
   }
 
   status(): Record<string, string> {
-    return { line: this.fsm.state, reg: this.deps.sip.ua.registrationState };
+    return { line: this.fsm.state, reg: this.deps.sip.ua.registrationState, dropped: String(this.deps.sip.ua.droppedByPolicy), alerts: String(this.alerts) };
   }
 }

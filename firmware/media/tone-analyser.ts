@@ -39,6 +39,9 @@ const BRIDGE_MS = 15;
 const TRIM_MS = 10;
 const MAX_FFT_SAMPLES = 16384;
 const SECOND_PEAK_DB = 20;
+const RECT_SECOND_PEAK_DB = 6;
+const SHORT_RUN_MS = 300;
+const MIN_EDGE_RUN_MS = 20;
 const MAX_COMPONENTS = 4;
 
 interface Run {
@@ -101,7 +104,7 @@ export function analyseTone(samples: Int16Array, sampleRate = 8000): ToneAnalysi
 
   if (runs.length > 1 && components.length > 0) {
     refineEdges(samples, runs, components, sampleRate);
-    const cadence = measureCadence(runs, samples.length, sampleRate);
+    const cadence = measureCadence(runs, sampleRate);
     if (cadence) result.cadence = cadence;
   }
   return result;
@@ -134,9 +137,16 @@ function toRuns(mask: Uint8Array, B: number): Run[] {
   return runs;
 }
 
-/** Spectral peaks of an on-run within 20 dB of the strongest (at most 4), strongest first, Hz. */
+/**
+ * Spectral peaks of an on-run within 20 dB of the strongest (at most 4), strongest first, Hz.
+ * Hann window; on a short run (< 300 ms) where Hann sees one peak, a rectangular window (twice
+ * the resolution) may split it into two close components of similar level (e.g. 413+438 Hz in
+ * 100 ms bursts). Sidelobes of the rectangular window are ≥ 13 dB down, so only a second peak
+ * within 6 dB is believed there.
+ */
 function findComponents(samples: Int16Array, run: Run, sampleRate: number): number[] {
-  const trim = Math.round((TRIM_MS * sampleRate) / 1000);
+  const short = run.end - run.start < (SHORT_RUN_MS * sampleRate) / 1000;
+  const trim = Math.round(((short ? TRIM_MS / 2 : TRIM_MS) * sampleRate) / 1000);
   let start = run.start;
   let end = run.end;
   if (end - start > 4 * trim) {
@@ -145,10 +155,23 @@ function findComponents(samples: Int16Array, run: Run, sampleRate: number): numb
   }
   const n = Math.min(end - start, MAX_FFT_SAMPLES);
   if (n < 16) return [];
+  const hannPeaks = spectralPeaks(samples, start, n, sampleRate, true, SECOND_PEAK_DB, 2);
+  if (!short || hannPeaks.length !== 1) return hannPeaks;
+  const rectPeaks = spectralPeaks(samples, start, n, sampleRate, false, RECT_SECOND_PEAK_DB, 1.5);
+  const hannLobeHz = (2 * sampleRate) / n;
+  if (rectPeaks.length >= 2 && Math.abs(rectPeaks[0]! - rectPeaks[1]!) < hannLobeHz) return rectPeaks.slice(0, 2);
+  return hannPeaks;
+}
+
+/** Peaks within `withinDb` of the strongest, outside each other's main lobe (`lobe` × 1/T). */
+function spectralPeaks(samples: Int16Array, start: number, n: number, sampleRate: number, hannWindow: boolean, withinDb: number, lobe: number): number[] {
   const size = nextPowerOfTwo(4 * n);
   const re = new Float64Array(size);
   const im = new Float64Array(size);
-  for (let i = 0; i < n; i++) re[i] = (samples[start + i] as number) * (0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / n));
+  for (let i = 0; i < n; i++) {
+    const w = hannWindow ? 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / n) : 1;
+    re[i] = (samples[start + i] as number) * w;
+  }
   fft(re, im);
   const half = size / 2;
   const db = new Float64Array(half + 1);
@@ -163,11 +186,11 @@ function findComponents(samples: Int16Array, run: Run, sampleRate: number): numb
   if (peaks.length === 0) return [];
   peaks.sort((a, b) => b.db - a.db);
   const top = peaks[0]!.db;
-  const mainLobeBins = (2 * size) / n; // Hann main-lobe half-width
+  const lobeBins = (lobe * size) / n;
   const chosen: number[] = [];
   for (const p of peaks) {
-    if (p.db < top - SECOND_PEAK_DB || chosen.length === MAX_COMPONENTS) break;
-    if (chosen.every((k) => Math.abs(p.k - k) > mainLobeBins)) chosen.push(p.k);
+    if (p.db < top - withinDb || chosen.length === MAX_COMPONENTS) break;
+    if (chosen.every((k) => Math.abs(p.k - k) > lobeBins)) chosen.push(p.k);
   }
   return chosen.map((k) => interpolate(db, k) * binHz);
 }
@@ -292,9 +315,15 @@ function solve(m: Float64Array[], k: number): Float64Array | undefined {
   return x;
 }
 
-function measureCadence(runs: Run[], length: number, sampleRate: number): ToneCadence | undefined {
+function measureCadence(runs: Run[], sampleRate: number): ToneCadence | undefined {
   const ms = (r: Run) => ((r.end - r.start) * 1000) / sampleRate;
-  const complete = runs.filter((r) => r.startBlock > 0 && r.end < length - 1 && r !== runs[runs.length - 1]);
+  // Runs touching the ends of the buffer are cut; so is a run next to a sliver at either end
+  // (its edge there could not be measured).
+  let first = 1;
+  let last = runs.length - 2;
+  if (runs.length > 2 && ms(runs[0]!) < MIN_EDGE_RUN_MS) first++;
+  if (runs.length > 2 && ms(runs[runs.length - 1]!) < MIN_EDGE_RUN_MS) last--;
+  const complete = runs.slice(first, last + 1);
   const on = complete.filter((r) => r.on).map(ms);
   const off = complete.filter((r) => !r.on).map(ms);
   const onRunCount = runs.filter((r) => r.on).length;

@@ -2,9 +2,12 @@
  * Plays a ToneSpec into PCM buffers, sans-IO: the caller pulls samples with `fill`.
  * - Phase-continuous: oscillators keep their phase across calls, and across segments when the
  *   next segment holds the same frequency (then only the level moves, along a ramp).
- * - Click-free: a component that starts or stops does so with a raised-cosine ramp of at most
- *   2 ms, placed inside its segment, so every segment occupies exactly its own samples.
- * - Sample-accurate cadence: segment lengths are rounded to whole samples once, no drift.
+ * - Click-free: a component that starts or stops does so with a raised-cosine ramp of 2 ms.
+ * - Sample-accurate cadence: segment lengths are rounded to whole samples once, no drift, and a
+ *   tone next to a silent gap is centred on its boundary (it borrows 1 ms of the gap for its
+ *   ramp), so the half-amplitude points fall exactly on the segment boundaries. Only the very
+ *   first ramp of a tone, with nothing before it, lies inside its segment. Between two sounding
+ *   segments the ramps lie inside each segment.
  */
 import { dbm0ToAmplitude } from './levels.js';
 import type { ToneSegment, ToneSpec } from './tone-spec.js';
@@ -37,11 +40,19 @@ export class ToneGenerator {
   private readonly starts: Float64Array;
   private readonly rampDown: Uint8Array;
   private modPhase = 0;
+  /** Length of the current segment as played (nominal ± borrowed ramp halves). */
+  private len = 0;
+  /** Samples the current silent segment leaves to the next tone's ramp. */
+  private reservedLead = 0;
+  /** Samples the current tone takes from the silent segment after it. */
+  private pendingTrail = 0;
+  private readonly halfRamp: number;
 
   constructor(spec: ToneSpec, sampleRate = 8000) {
     this.spec = spec;
     this.sampleRate = sampleRate;
     const rampSamples = Math.max(1, Math.round((RAMP_MS * sampleRate) / 1000));
+    this.halfRamp = rampSamples >> 1;
     let maxComps = 1;
     this.segs = spec.segments.map((s) => {
       maxComps = Math.max(maxComps, s.components.length);
@@ -65,6 +76,8 @@ export class ToneGenerator {
     this.index = 0;
     this.pos = 0;
     this.modPhase = 0;
+    this.reservedLead = 0;
+    this.pendingTrail = 0;
     this.finished = this.segs.length === 0;
     if (!this.finished) this.enter(0, -1);
   }
@@ -79,12 +92,12 @@ export class ToneGenerator {
         return;
       }
       const seg = this.segs[this.index] as Prepared;
-      const n = Math.min(left, seg.samples - this.pos);
+      const n = Math.min(left, this.len - this.pos);
       this.render(seg, out, o, n);
       o += n;
       left -= n;
       this.pos += n;
-      if (this.pos >= seg.samples) this.advance();
+      if (this.pos >= this.len) this.advance();
     }
   }
 
@@ -94,7 +107,8 @@ export class ToneGenerator {
       out.fill(0, o, o + n);
       return;
     }
-    const { samples, ramp, amps, incs } = seg;
+    const { ramp, amps, incs } = seg;
+    const samples = this.len;
     const phases = this.phases;
     for (let k = 0; k < n; k++) {
       const p = this.pos + k;
@@ -158,6 +172,24 @@ export class ToneGenerator {
     for (let c = 0; c < seg.freqs.length; c++) {
       this.rampDown[c] = after && matchIn(seg, c, after) >= 0 ? 0 : 1;
     }
+    this.len = this.playedLength(seg, prev, after);
+  }
+
+  /** Nominal length, adjusted so tone ramps next to silent gaps are centred on the boundary. */
+  private playedLength(seg: Prepared, prev: number, after: Prepared | undefined): number {
+    const canLend = (s: Prepared) => s.freqs.length === 0 && s.samples >= 2 * this.halfRamp;
+    if (seg.freqs.length === 0) {
+      const trail = this.pendingTrail;
+      this.pendingTrail = 0;
+      const lead = after && after.freqs.length > 0 && canLend(seg) ? after.ramp >> 1 : 0;
+      this.reservedLead = lead;
+      return seg.samples - trail - lead;
+    }
+    const lead = prev >= 0 ? this.reservedLead : 0;
+    this.reservedLead = 0;
+    const trail = after && canLend(after) && Number.isFinite(seg.samples) ? seg.ramp >> 1 : 0;
+    this.pendingTrail = trail;
+    return seg.samples + lead + trail;
   }
 }
 

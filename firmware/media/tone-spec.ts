@@ -90,7 +90,10 @@ function parseElement(el: string, levelDbm0: number, whole: string): ToneSegment
     body = body.slice(1).trim();
   }
   const freq = (t: string): ToneComponent => {
-    let [f, lvl] = t.split('@').map((x) => x.trim());
+    const parts = t.split('@').map((x) => x.trim());
+    let f = parts[0];
+    const lvl = parts[1];
+    if (parts.length > 2) throw new ToneSyntaxError(`bad level '${t}' in '${whole}'`, { tone: whole });
     let note = midi;
     if (f !== undefined && /^m/i.test(f)) {
       note = true;

@@ -243,7 +243,7 @@ export async function refreshTimestamp(repo: string, keysDirs: string[], now: Da
   const keys = await loadKeys(keysDirs);
   const root = prev.root.signed;
   let snapshot = prev.snapshot;
-  let sBytes = await readFile(meta(repo, `${snapshot.signed.version}.snapshot.json`));
+  let sBytes: Buffer = await readFile(meta(repo, `${snapshot.signed.version}.snapshot.json`));
   if (opts.snapshot) {
     snapshot = envelope(snapshotSigned(snapshot.signed.version + 1, addDays(now, roles.expiresDays.snapshot), prev.targets.signed.version), keysFor('snapshot', root.roles.snapshot, keys));
     sBytes = serialize(snapshot);

@@ -58,6 +58,8 @@ export class Call {
   authNonce: string | undefined;
   /** UAS: re-INVITE handling needs the peer's current CSeq. */
   endedReported = false;
+  /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */
+  selfTest = false;
 
   constructor(
     readonly id: string,

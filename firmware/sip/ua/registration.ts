@@ -5,7 +5,7 @@
  */
 import { IllegalTransitionError } from '../../core/errors.js';
 import { parseNameAddr } from '../message/name-addr.js';
-import { parseUri } from '../message/uri.js';
+import { formatUri, parseUri } from '../message/uri.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import { answerChallenge } from './auth-retry.js';
 import { buildRequest, hostPort } from './request-builder.js';
@@ -45,6 +45,7 @@ export class Registration {
   constructor(
     private readonly ctx: UaContext,
     private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
+    private readonly foreign: { alert: boolean; remove: boolean } = { alert: true, remove: false },
   ) {
     this.callId = `${ctx.random()}@tipring`;
     this.fromTag = ctx.random();
@@ -149,6 +150,7 @@ export class Registration {
       this.deadline = now + refreshIn * 1000;
       this.transition('ok');
       this.ctx.emit({ type: 'registration', state: 'registered', expiresS: this.grantedS });
+      this.checkForeignBindings(response, now);
       return;
     }
     if ((response.status === 401 || response.status === 407) && this.retryWithAuth(request, response, now, expires)) return;
@@ -173,6 +175,57 @@ export class Registration {
     this.lastNonce = auth.nonce;
     this.send(now, expires, auth);
     return true;
+  }
+
+  /**
+   * RFC 3261 §10.3: the 200 OK lists every binding of the AOR. One we did not make means
+   * someone else registered with our credentials.
+   */
+  private checkForeignBindings(response: SipResponse, now: number): void {
+    if (!this.foreign.alert && !this.foreign.remove) return;
+    const mine = parseUri(this.contactUri());
+    const foreign: Array<{ contact: string; expiresS?: number }> = [];
+    for (const c of response.headers.getAll('Contact')) {
+      try {
+        const na = parseNameAddr(c);
+        const same = na.uri.user === mine.user && na.uri.host === mine.host && (na.uri.port ?? 5060) === (mine.port ?? 5060);
+        if (same) continue;
+        const e = parseInt(na.params.get('expires') ?? '', 10);
+        foreign.push({ contact: formatUri(na.uri), ...(Number.isFinite(e) ? { expiresS: e } : {}) });
+      } catch {
+        foreign.push({ contact: c.trim() });
+      }
+    }
+    if (!foreign.length) return;
+    this.ctx.emit({ type: 'foreign-bindings', contacts: foreign, removing: this.foreign.remove });
+    if (this.foreign.remove) for (const f of foreign) this.removeBinding(f.contact, now);
+  }
+
+  /** Unregister one foreign contact (expires=0), answering a challenge once. */
+  private removeBinding(contact: string, now: number, auth?: { name: string; value: string }, nonce?: string): void {
+    const a = this.ctx.account;
+    const request = buildRequest({
+      method: 'REGISTER',
+      uri: `sip:${a.domain}`,
+      from: `<${this.aor()}>;tag=${this.fromTag}`,
+      to: `<${this.aor()}>`,
+      callId: this.callId,
+      cseq: ++this.cseq,
+      local: this.ctx.local,
+      branch: `z9hG4bK${this.ctx.random()}`,
+      contact: `<${contact}>;expires=0`,
+      userAgent: this.ctx.userAgent,
+      headers: auth ? [[auth.name, auth.value]] : [],
+    });
+    this.ctx.sendRequest(request, this.ctx.proxy, now, {
+      onResponse: (r, t) => {
+        if ((r.status === 401 || r.status === 407) && !auth) {
+          const answer = answerChallenge(request, r, { username: a.authUser, password: a.password }, this.ctx.random(), nonce);
+          if (answer) this.removeBinding(contact, t, answer, answer.nonce);
+        } else if (r.status >= 200) this.ctx.log.warn('foreign binding removal answered', { contact, status: r.status });
+      },
+      onTimeout: () => this.ctx.log.warn('foreign binding removal timed out', { contact }),
+    });
   }
 
   private grantedExpiry(response: SipResponse): number | undefined {

@@ -15,6 +15,8 @@ export type CallEndReason =
 /** What the UA core tells the application (the line controller). */
 export type UaEvent =
   | { type: 'registration'; state: RegistrationState; reason?: string; expiresS?: number; retryInS?: number }
+  | { type: 'self-test'; test: 'invite-auth'; result: 'pass' | 'fail' | 'inconclusive'; detail: string }
+  | { type: 'foreign-bindings'; contacts: Array<{ contact: string; expiresS?: number }>; removing: boolean }
   | { type: 'incoming-call'; callId: string; from: NameAddr; hasOffer: boolean }
   | { type: 'call-progress'; callId: string; status: number; earlyMedia?: NegotiatedMedia }
   | { type: 'call-answered'; callId: string; media: NegotiatedMedia }

@@ -3,6 +3,7 @@
  * datagrams and events out (`poll()`), and `nextDeadline()` for the driver.
  */
 import { randomBytes } from 'node:crypto';
+import { LocalError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { parseMessage } from '../message/parse.js';
 import { isSipParseError } from '../message/errors.js';
@@ -15,6 +16,8 @@ import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { SipTimers } from '../transaction/timers.js';
 import type { NegotiatedMedia } from '../sdp/sdp.js';
 import type { AccountSettings, LocalAddress } from './account.js';
+import type { InboundPolicy } from './inbound-policy.js';
+import type { DigestVerifier } from '../auth/digest-server.js';
 import { Call } from './call.js';
 import { cancelOutgoingCall, startOutgoingCall } from './call-uac.js';
 import { acceptIncomingInvite, answerIncomingCall, onAck, onReInvite, sendRinging } from './call-uas.js';
@@ -33,8 +36,12 @@ export interface UserAgentOptions {
   userAgent?: string;
   timers?: SipTimers;
   random?: () => string;
-  /** Inbound policy hook: return a reason to drop a request silently (e.g. not from the proxy). */
-  screen?: (request: SipRequest, from: Endpoint) => string | undefined;
+  /** Digest verifier for incoming INVITEs; `enforce` challenges every call, otherwise only self-tests. */
+  inviteAuth?: { verifier: DigestVerifier; enforce: boolean };
+  /** What to do about bindings of our account that we did not make. */
+  foreignBindings?: { alert: boolean; remove: boolean };
+  /** Inbound policy: who may send us requests (see inbound-policy.ts). */
+  policy?: InboundPolicy;
 }
 
 export type UaOutput = { type: 'transmit'; data: Buffer; destination: Endpoint } | { type: 'event'; event: UaEvent };
@@ -50,6 +57,9 @@ export class UserAgent implements UasHost {
   private readonly calls = new Map<string, Call>();
   private readonly registration: Registration;
   private now = 0;
+  private readonly selfTests = new Map<string, { challengeAnswered: boolean }>();
+  /** Requests dropped silently by the inbound policy (for STATUS and tests). */
+  droppedByPolicy = 0;
 
   constructor(private readonly options: UserAgentOptions) {
     const random = options.random ?? (() => randomBytes(8).toString('hex'));
@@ -77,7 +87,7 @@ export class UserAgent implements UasHost {
         return options.proxy;
       },
     };
-    this.registration = new Registration(this.ctx);
+    this.registration = new Registration(this.ctx, undefined, options.foreignBindings);
   }
 
   // ---- inputs ---------------------------------------------------------------------------
@@ -94,9 +104,10 @@ export class UserAgent implements UasHost {
       return;
     }
     if (msg.kind === 'request') {
-      const dropReason = this.options.screen?.(msg, from);
-      if (dropReason) {
-        this.options.log.info('dropped request by policy', { method: msg.method, from: `${from.address}:${from.port}`, reason: dropReason });
+      const verdict = this.options.policy?.check(msg, from);
+      if (verdict && verdict.action === 'drop') {
+        this.droppedByPolicy++;
+        this.options.log.info('dropped request by policy', { method: msg.method, from: `${from.address}:${from.port}`, reason: verdict.reason });
         return;
       }
       const problem = validateRequest(msg);
@@ -107,6 +118,11 @@ export class UserAgent implements UasHost {
         return;
       }
       if (problem) return;
+      if (verdict && verdict.action === 'reject') {
+        this.options.log.info('refused request by policy', { method: msg.method, status: verdict.status, reason: verdict.reason });
+        if (msg.method !== 'ACK') this.sendStatelessResponse(createResponse(msg, verdict.status), from);
+        return;
+      }
     }
     this.layer.receive(msg, from, now);
     this.pump(now);
@@ -151,6 +167,36 @@ export class UserAgent implements UasHost {
     this.calls.set(call.id, call);
     this.pump(now);
     return call.id;
+  }
+
+  /**
+   * "Can my provider answer a challenged INVITE?" Calls our own address through the proxy; when
+   * the INVITE comes back to us we challenge it (401) whatever the setting, and report whether
+   * the provider re-sent it with valid credentials. Nothing rings. Emits a 'self-test' event.
+   */
+  selfTestInviteAuth(localMedia: { address: string; port: number }, now: number): string {
+    if (!this.options.inviteAuth) throw new LocalError('no-invite-auth', 'no digest verifier configured for incoming INVITEs');
+    const call = startOutgoingCall(this, this.ctx.account.user, localMedia, now, { selfTest: true });
+    const id = call.id;
+    this.calls.set(id, call);
+    this.selfTests.set(id, { challengeAnswered: false });
+    this.pump(now);
+    return id;
+  }
+
+  /** Called by call-uac when a self-test call ends. */
+  finishSelfTest(callId: string, status: number | undefined): void {
+    const t = this.selfTests.get(callId);
+    if (!t) return;
+    this.selfTests.delete(callId);
+    const result = t.challengeAnswered ? 'pass' : status === 401 ? 'fail' : 'inconclusive';
+    const detail =
+      result === 'pass'
+        ? 'the provider answered the 401 with valid credentials: auth_incoming_invite can be turned on'
+        : result === 'fail'
+          ? 'the provider passed our 401 back instead of answering it: keep auth_incoming_invite off'
+          : `the test call did not come back to this line (final status ${status ?? 'none'}): check registration`;
+    this.ctx.emit({ type: 'self-test', test: 'invite-auth', result, detail });
   }
 
   ringing(callId: string, now: number): void {
@@ -208,6 +254,10 @@ export class UserAgent implements UasHost {
   endCall(call: Call, reason: CallEndReason, status?: number): void {
     if (call.state !== 'ended') call.transition('end');
     this.calls.delete(call.id);
+    if (call.selfTest) {
+      this.finishSelfTest(call.id, status);
+      return;
+    }
     if (call.endedReported) return;
     call.endedReported = true;
     this.ctx.emit({ type: 'call-ended', callId: call.id, reason, ...(status !== undefined ? { status } : {}) });
@@ -278,7 +328,25 @@ export class UserAgent implements UasHost {
           const call = this.findDialogCall(request);
           return call ? onReInvite(this, call, request, tx, now) : reply(481);
         }
-        if (this.calls.has(request.headers.get('Call-ID')!)) return reply(482); // merged request / loop
+        const callId = request.headers.get('Call-ID')!;
+        const selfTest = this.selfTests.get(callId);
+        if (this.calls.has(callId) && !selfTest) return reply(482); // merged request / loop
+        if (this.options.inviteAuth && (this.options.inviteAuth.enforce || selfTest)) {
+          const { verifier } = this.options.inviteAuth;
+          const auth = request.headers.get('Authorization');
+          const result = auth ? verifier.verify(auth, 'INVITE', now, request.body) : 'missing';
+          if (result !== 'ok') {
+            if (result !== 'missing' && result !== 'stale') {
+              this.ctx.log.warn('ALERT invite-auth-failed: incoming INVITE with bad credentials', { code: 'invite-auth-failed', result, from: `${from.address}:${from.port}` });
+            }
+            return this.respond(tx, createResponse(request, 401, undefined, { toTag: this.ctx.random(), headers: [['WWW-Authenticate', verifier.challenge(now, result === 'stale')]] }), now);
+          }
+          if (selfTest) {
+            // the provider answered our challenge: the test passed; decline so nothing rings
+            selfTest.challengeAnswered = true;
+            return this.respond(tx, createResponse(request, 603, 'Self-test complete', { toTag: this.ctx.random() }), now);
+          }
+        }
         const call = acceptIncomingInvite(this, request, tx, now);
         if (!call) return;
         this.calls.set(call.id, call);

@@ -53,24 +53,34 @@ test('AM tone: carrier and ±modulation sidebands at 90 % depth, total power at 
 });
 
 test('cadence edges are sample-accurate and do not drift', () => {
-  // 333 ms on / 167 ms off: 2664 + 1336 samples per cycle.
+  // 333 ms on / 167 ms off: 2664 + 1336 samples per cycle. The 2 ms ramps are centred on the
+  // boundaries (8 samples either side), except the very first one, which has nothing before it.
   const spec = parseToneString('425/333,0/167', -10);
   const cycles = 40;
-  const pcm = render(spec, cycles * 4000, 160);
-  const onAmp = dbm0ToAmplitude(-10);
+  const pcm = render(spec, cycles * 4000 + 100, 160);
+  const amp = dbm0ToAmplitude(-10);
+  const maxAbs = (a: number, b: number) => {
+    let m = 0;
+    for (let i = a; i < b; i++) m = Math.max(m, Math.abs(pcm[i] as number));
+    return m;
+  };
   for (let k = 0; k < cycles; k++) {
     const start = k * 4000;
     const offStart = start + 2664;
-    for (let i = offStart; i < start + 4000; i++) if (pcm[i] !== 0) assert.unreachable(`cycle ${k}: sample ${i} in the gap is ${pcm[i]}`);
-    // Full level between the 2 ms ramps, and the ramps lie inside the on-segment.
-    const inner = Math.sqrt(2 * meanSquare(pcm, start + 16, offStart - 16));
-    assert.ok(Math.abs(inner / onAmp - 1) < 0.01, `cycle ${k}: on level`);
-    assert.ok(meanSquare(pcm, start, start + 16) > 0, `cycle ${k}: ramp up inside the segment`);
-    assert.ok(meanSquare(pcm, offStart - 16, offStart) > 0, `cycle ${k}: ramp down inside the segment`);
-    assert.ok(Math.abs(pcm[start] as number) < 0.01 * onAmp, 'ramp starts from near zero');
-    assert.ok(Math.abs(pcm[offStart - 1] as number) < 0.01 * onAmp, 'and ends near zero');
-    assert.ok(meanSquare(pcm, start, start + 8) < 0.15 * meanSquare(pcm, start + 16, start + 200), 'rising over 2 ms');
+    const next = start + 4000;
+    for (let i = offStart + 8; i < next - 8; i++) if (pcm[i] !== 0) assert.unreachable(`cycle ${k}: sample ${i} in the gap is ${pcm[i]}`);
+    assert.ok(maxAbs(offStart, offStart + 8) > 0, `cycle ${k}: the ramp down ends 1 ms into the gap`);
+    assert.ok(maxAbs(next - 8, next) > 0, `cycle ${k}: the next ramp up starts 1 ms before its segment`);
+    // Half amplitude at the boundary, full amplitude once the ramp is over.
+    assert.ok(maxAbs(offStart - 2, offStart + 2) < 0.7 * amp, `cycle ${k}: about half amplitude at the boundary`);
+    assert.ok(maxAbs(offStart + 6, offStart + 8) < 0.05 * amp, `cycle ${k}: nearly silent at the ramp end`);
+    const inner = Math.sqrt(2 * meanSquare(pcm, start + 16, offStart - 8));
+    assert.ok(Math.abs(inner / amp - 1) < 0.01, `cycle ${k}: on level`);
   }
+  assert.ok(Math.abs(pcm[0] as number) < 0.01 * amp, 'the first ramp starts from near zero');
+  // The analyser agrees: 333/167 ms, rounded to 10 ms.
+  const a = analyseTone(pcm, FS);
+  assert.equal(a.cadence && [a.cadence.onMs, a.cadence.offMs], [330, 170]);
 });
 
 test('frame size does not change the output (phase continuity across fills)', () => {
@@ -118,7 +128,7 @@ test('a play-once tone finishes, then writes silence; reset plays it again', () 
   g.fill(first);
   assert.is(g.done, true);
   for (let i = 2000; i < 2400; i++) assert.is(first[i], 0);
-  for (let i = 800; i < 1200; i++) assert.is(first[i], 0);
+  for (let i = 808; i < 1192; i++) assert.is(first[i], 0); // the 50 ms gap, less 1 ms ramp halves
   assert.ok(meanSquare(first, 1200, 2000) > 0, 'second burst at 150..250 ms');
   const more = new Int16Array(160).fill(5);
   g.fill(more);
@@ -138,7 +148,7 @@ test('repeatFrom: the play-once prefix is not repeated', () => {
   assert.ok(p1000(1600, 8000) < dbm0ToPower(-60), 'prefix does not come back');
   assert.ok(goertzelPower(pcm, 1600, 1600, 440, FS) > dbm0ToPower(-12), 'repeated part at 200..400 ms');
   assert.ok(goertzelPower(pcm, 4800, 1600, 440, FS) > dbm0ToPower(-12), 'and again at 600..800 ms');
-  assert.ok(meanSquare(pcm, 3200, 4800) === 0, 'its gap at 400..600 ms');
+  assert.ok(meanSquare(pcm, 3208, 4792) === 0, 'its gap at 400..600 ms (less the ramp halves)');
 });
 
 test('fill with offset and count writes only that range', () => {

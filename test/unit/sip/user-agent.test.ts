@@ -90,7 +90,10 @@ reg('registers through a digest challenge and refreshes before expiry', () => {
   assert.is(r.seen.length, 2);
   assert.not.ok(r.seen[0]!.headers.has('Authorization'));
   assert.match(r.seen[1]!.headers.get('Authorization')!, /^Digest .*username="1000"/);
-  assert.equal(net.eventsOf(node).at(-1), { type: 'registration', state: 'registered', expiresS: 300 });
+  const evs = net.eventsOf(node);
+  assert.ok(evs.some((e) => e.type === 'registration' && e.state === 'registered' && e.expiresS === 300));
+  // the registrar also lists a binding this device did not make: stolen credentials?
+  assert.equal(evs.at(-1), { type: 'foreign-bindings', contacts: [{ contact: 'sip:1000@198.51.100.7:5060', expiresS: 100 }], removing: false });
   // refresh at 300 - max(30, 30) = 270 s, with a new challenge round trip
   net.advanceTo(269_000);
   assert.is(r.seen.length, 2);
