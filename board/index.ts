@@ -1,5 +1,6 @@
 import { LocalError } from '../firmware/core/errors.js';
 import { rpiAg1171Board } from './rpi-ag1171.js';
+import { rpiSi3215Board } from './rpi-si3215.js';
 import { simBoard } from './sim.js';
 import type { BoardDefinition } from './types.js';
 
@@ -7,6 +8,7 @@ import type { BoardDefinition } from './types.js';
 export const BOARDS: Readonly<Record<string, BoardDefinition>> = Object.freeze({
   [simBoard.name]: simBoard,
   [rpiAg1171Board.name]: rpiAg1171Board,
+  [rpiSi3215Board.name]: rpiSi3215Board,
 });
 
 /** The board called `name` (a fresh copy: callers may not change the shared definition). */

@@ -116,7 +116,7 @@ export const LIMITS = {
   rtpPortMax: { min: 1025, max: 65535 },
   rigPort: { min: 0, max: 65535 },
   registrarPort: { min: 1, max: 65535 },
-  expires: { min: 60, max: 86_400 },
+  expires: { min: 30, max: 86_400 },
   dialTimeoutMs: { min: 500, max: 60_000 },
 } as const;
 

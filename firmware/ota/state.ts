@@ -26,6 +26,8 @@ export interface SlotRelease {
 export interface TrialRelease extends SlotRelease {
   /** Starts the launcher may still make before reverting. Decremented *before* each start. */
   attemptsLeft: number;
+  /** Why the last trial start ended (exit code, signal, health verdict), if it did. */
+  lastFailure?: string;
 }
 
 export type Outcome = 'installed' | 'committed' | 'rolled-back' | 'refused' | 'failed' | 'up-to-date' | 'skipped';
@@ -91,7 +93,9 @@ export function validateState(v: unknown): UpdateState {
     const attempts = (s['trial'] as Record<string, unknown>)['attemptsLeft'];
     if (!Number.isSafeInteger(attempts) || (attempts as number) < 0) fail('trial.attemptsLeft must be a non-negative integer');
     if (t.slot === committed.slot) fail('trial and committed name the same slot');
-    trial = { ...t, attemptsLeft: attempts as number };
+    const lastFailure = (s['trial'] as Record<string, unknown>)['lastFailure'];
+    if (lastFailure !== undefined && typeof lastFailure !== 'string') fail('trial.lastFailure must be a string');
+    trial = { ...t, attemptsLeft: attempts as number, ...(lastFailure !== undefined ? { lastFailure } : {}) };
   }
   if (!Number.isSafeInteger(s['floor']) || (s['floor'] as number) < 0) fail('floor must be a non-negative integer');
   if (typeof s['clockFloor'] !== 'number' || !Number.isFinite(s['clockFloor'])) fail('clockFloor must be a number');

@@ -64,7 +64,7 @@ function increment(buf: Uint8Array, o: number): void {
  * with k_s the 112-bit session salt and i the 48-bit packet index (SRTCP: the 31-bit SRTCP index).
  * Written into `out` (16 bytes).
  */
-export function srtpIv(out: Uint8Array, salt: Uint8Array, ssrc: number, index: number): Uint8Array {
+export function srtpIv<T extends Uint8Array>(out: T, salt: Uint8Array, ssrc: number, index: number): T {
   if (salt.length !== 14) throw new SrtpKeyError('srtp-bad-key', `session salt must be 14 bytes, got ${salt.length}`);
   out.set(salt, 0);
   out[14] = 0;

@@ -11,7 +11,7 @@ export type SrtpErrorCode =
   | 'srtp-replay'
   | 'srtp-too-old'
   | 'srtp-mki-mismatch'
-  | 'srtp-too-many-ssrcs';
+  | 'srtp-key-expired';
 
 /** A received SRTP or SRTCP packet was refused. Count these; never answer them. */
 export class SrtpError extends RemoteError {

@@ -1,23 +1,27 @@
 /**
- * Build the simulated hardware for a board definition: the sim backends plus, per line, an
- * Ag1171 chip model on the line's pins and PCM channel with a simulated phone plugged in.
+ * Build the simulated hardware for a board definition: the sim backends plus, per line, a chip
+ * model (Ag1171 on the line's pins, or Si3215 on the line's SPI bus with its RESET and INT pins)
+ * on the line's PCM channel, with a simulated phone plugged in.
  * `lines[i].index` is the 0-based index of the line in `board.lines`.
  */
 import type { Clock } from '../../firmware/core/clock.js';
-import type { BoardDefinition } from '../../board/types.js';
+import type { BoardDefinition, LineDefinition } from '../../board/types.js';
 import type { Hal } from '../hal.js';
 import { HalError } from '../errors.js';
 import { Ag1171Model } from './ag1171-model.js';
 import { SimGpio } from './gpio-sim.js';
 import { SimPcm } from './pcm-sim.js';
+import { Si3215Model } from './si3215-model.js';
 import { SimPhone } from './sim-phone.js';
 import { SimSerial } from './serial-sim.js';
 import { SimSpi } from './spi-sim.js';
 
+export type SimSlicModel = Ag1171Model | Si3215Model;
+
 export interface SimLineRig {
   index: number;
   phone: SimPhone;
-  slic: Ag1171Model;
+  slic: SimSlicModel;
 }
 
 export interface SimHal {
@@ -37,19 +41,39 @@ export function createSimHal(o: { clock: Clock; board: BoardDefinition; hookBoun
   const pcm = new SimPcm({ clock });
   const usedPins = new Set<number>();
   const usedPcm = new Set<string>();
-  const lines: SimLineRig[] = board.lines.map((def, index) => {
-    if (def.slic.chip !== 'ag1171') {
-      throw new HalError('unsupported', `the simulated HAL has no ${def.slic.chip} model yet (line ${index + 1})`, { device: def.slic.chip });
-    }
-    const pins = def.slic.pins;
-    for (const p of [pins.rm, pins.fr, pins.shk]) {
+  const usedSpi = new Set<string>();
+  const claimPins = (pins: number[]) => {
+    for (const p of pins) {
       if (usedPins.has(p)) throw new HalError('busy', `GPIO ${p} is used twice on board '${board.name}'`, { device: `gpio${p}` });
       usedPins.add(p);
     }
+  };
+  const buildSlic = (def: LineDefinition): SimSlicModel => {
+    const slic = def.slic;
+    if (slic.chip === 'ag1171') {
+      claimPins([slic.pins.rm, slic.pins.fr, slic.pins.shk]);
+      return new Ag1171Model({ gpio, pins: { ...slic.pins }, clock, hookBounceMs: o.hookBounceMs ?? 0 });
+    }
+    claimPins([slic.resetPin, slic.interruptPin]);
+    const spiKey = `${slic.spi.bus}.${slic.spi.device}`;
+    if (usedSpi.has(spiKey)) throw new HalError('busy', `SPI ${spiKey} is used twice on board '${board.name}'`, { device: `spidev${spiKey}` });
+    usedSpi.add(spiKey);
+    const model = new Si3215Model({
+      clock,
+      gpio,
+      resetPin: slic.resetPin,
+      interruptPin: slic.interruptPin,
+      timeslot: slic.timeslot,
+      hookBounceMs: o.hookBounceMs ?? 0,
+    });
+    spi.attach(slic.spi.bus, slic.spi.device, model);
+    return model;
+  };
+  const lines: SimLineRig[] = board.lines.map((def, index) => {
     const pcmKey = `${def.pcm.device}#${def.pcm.channel}`;
     if (usedPcm.has(pcmKey)) throw new HalError('busy', `PCM ${pcmKey} is used twice on board '${board.name}'`, { device: pcmKey });
     usedPcm.add(pcmKey);
-    const slic = new Ag1171Model({ gpio, pins: { ...pins }, clock, hookBounceMs: o.hookBounceMs ?? 0 });
+    const slic = buildSlic(def);
     const phone = new SimPhone({ clock, line: slic });
     pcm.attach(def.pcm.device, def.pcm.channel, slic);
     return { index, phone, slic };

@@ -47,7 +47,8 @@ export function parseNameAddr(text: string): NameAddr {
     if (j < n && text.charCodeAt(j) === Ch.Lt) {
       for (let k = i; k < j; k++) {
         const c = text.charCodeAt(k);
-        if (!isTokenChar(c) && !isWsp(c)) throw bad(`character '${text[k]}' not allowed in an unquoted display name`, text);
+        // Tokens and LWS; non-ASCII letters are tolerated (UAs send them unquoted in practice).
+        if (!isTokenChar(c) && !isWsp(c) && c < 128) throw bad(`character '${text[k]}' not allowed in an unquoted display name`, text);
       }
       const words = collapseWs(text.slice(i, j));
       if (words.length > 0) displayName = words;

@@ -13,7 +13,6 @@ import { parseContentType, parseCSeq, parseIntHeader } from './header-values.js'
 import { parseNameAddr } from './name-addr.js';
 import { parseParams } from './params.js';
 import { reasonPhrase } from './response.js';
-import { isWordChar } from './syntax.js';
 import type { SipRequest, SipResponse } from './types.js';
 import { parseUri } from './uri.js';
 import { parseVia } from './via.js';
@@ -69,16 +68,15 @@ function reject(status: number, headers?: Array<[string, string]>): Rejection {
   return headers === undefined ? { status, reason: reasonPhrase(status) } : { status, reason: reasonPhrase(status), headers };
 }
 
-/** callid = word [ "@" word ] */
+/**
+ * callid = word [ "@" word ]. Checked leniently: any visible characters (some UAs use "=" or
+ * non-ASCII), but no whitespace or controls, and not empty.
+ */
 export function isValidCallId(id: string): boolean {
   if (id.length === 0) return false;
-  let at = -1;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
-    if (c === 64) {
-      if (at !== -1 || i === 0 || i === id.length - 1) return false;
-      at = i;
-    } else if (!isWordChar(c)) return false;
+    if (c <= 32 || c === 127) return false;
   }
   return true;
 }
@@ -148,6 +146,22 @@ export function validateRequest(req: SipRequest, options: ValidateRequestOptions
   if (mf !== undefined && !attempt(() => (maxForwards = parseIntHeader(mf, 'Max-Forwards')))) return bad('Bad Max-Forwards Header');
   for (const e of h.lines('Expires')) if (!attempt(() => parseIntHeader(e, 'Expires'))) return bad('Bad Expires Header');
 
+  // The body's type ("type/subtype"), or undefined when there is no body (stray line ends are none).
+  let contentType: string | undefined;
+  if (req.body.length > 0) {
+    const ctText = h.get('Content-Type');
+    if (ctText === undefined) {
+      if (!isBlank(req.body)) return bad('Missing Content-Type Header');
+    } else {
+      try {
+        const ct = parseContentType(ctText);
+        contentType = `${ct.type}/${ct.subtype}`;
+      } catch {
+        return bad('Bad Content-Type Header');
+      }
+    }
+  }
+
   let uri;
   try {
     uri = parseUri(req.uri);
@@ -169,22 +183,14 @@ export function validateRequest(req: SipRequest, options: ValidateRequestOptions
     if (unknown.length > 0) return reject(420, [['Unsupported', unknown.join(', ')]]);
   }
 
-  if (req.body.length > 0) {
+  if (contentType !== undefined) {
     const encodings = options.acceptedEncodings ?? ['identity'];
     const lowerEnc = encodings.map((e) => e.toLowerCase());
     if (h.getAll('Content-Encoding').some((e) => !lowerEnc.includes(e.toLowerCase()))) {
       return reject(415, [['Accept-Encoding', encodings.join(', ')]]);
     }
-    const ctText = h.get('Content-Type');
-    if (ctText === undefined) return bad('Missing Content-Type Header');
-    let ct;
-    try {
-      ct = parseContentType(ctText);
-    } catch {
-      return bad('Bad Content-Type Header');
-    }
     const accepted = options.acceptedContentTypes ?? DEFAULT_CONTENT_TYPES;
-    if (!accepted.some((t) => t.toLowerCase() === `${ct.type}/${ct.subtype}`) && !optionalBody(h)) {
+    if (!accepted.some((t) => t.toLowerCase() === contentType) && !optionalBody(h)) {
       return reject(415, [['Accept', accepted.join(', ')]]);
     }
   }
@@ -195,6 +201,12 @@ export function validateRequest(req: SipRequest, options: ValidateRequestOptions
     if (!answers.some((t) => ranges.some((r) => mediaMatches(r, t)))) return reject(406);
   }
   return null;
+}
+
+/** Only CR, LF, SP or HTAB octets: stray line ends after the head, not a body. */
+function isBlank(body: Buffer): boolean {
+  for (const b of body) if (b !== 13 && b !== 10 && b !== 32 && b !== 9) return false;
+  return true;
 }
 
 /** Content-Disposition with handling=optional: an unknown body may be ignored (RFC 3261 §20.11). */

@@ -20,9 +20,10 @@ export interface RunningFw {
   proc: Proc;
   rigPorts: number[];
   configPath: string;
+  controlSocket: string;
 }
 
-export function firmwareConfig(o: FirmwareOptions): string {
+export function firmwareConfig(o: FirmwareOptions, controlSocket = '/tmp/tipring-test-control.sock'): string {
   const lines = o.lines ?? [{ user: '1000', password: 'pass1000' }];
   return [
     'board: sim',
@@ -38,6 +39,7 @@ export function firmwareConfig(o: FirmwareOptions): string {
     '  enabled: true',
     '  host: 127.0.0.1',
     `  base_port: ${o.rigBasePort}`,
+    `control_socket: ${controlSocket}`,
     'lines:',
     ...lines.flatMap((l) => [
       '  - profile: us',
@@ -56,7 +58,8 @@ export function firmwareConfig(o: FirmwareOptions): string {
 export async function startFirmware(o: FirmwareOptions): Promise<RunningFw> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tipring-'));
   const configPath = path.join(dir, 'tipring.yaml');
-  writeFileSync(configPath, firmwareConfig(o));
+  const controlSocket = path.join(dir, 'control.sock');
+  writeFileSync(configPath, firmwareConfig(o, controlSocket), { mode: 0o600 });
   const proc = spawnProc('tipring', process.execPath, [path.join(repoRoot(), 'dist/firmware/cli.js'), 'run', '--config', configPath]);
   const n = (o.lines ?? [1]).length;
   const rigPorts: number[] = [];
@@ -64,5 +67,6 @@ export async function startFirmware(o: FirmwareOptions): Promise<RunningFw> {
     const m = await proc.waitFor(new RegExp(`rig listening line=${i} endpoint=tcp://[\\d.]+:(\\d+)`), 15000);
     rigPorts.push(Number(m[1]));
   }
-  return { proc, rigPorts, configPath };
+  await proc.waitFor(/control socket listening/, 15000);
+  return { proc, rigPorts, configPath, controlSocket };
 }

@@ -72,3 +72,10 @@ process.on('exit', () => {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Run a command to completion; resolves with its exit code and output. */
+export async function runToEnd(name: string, cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  const p = spawnProc(name, 'timeout', [String(Math.ceil(timeoutMs / 1000)), cmd, ...args]);
+  const code = await p.exited();
+  return { code, output: p.output() };
+}
