@@ -11,7 +11,7 @@
  *
  * Exit status: 0 done, 1 failed or refused, 2 bad usage.
  */
-import { mkdir, copyFile, readFile, stat, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -25,10 +25,8 @@ import { readHistory } from './history.js';
 import { otaPaths } from './paths.js';
 import type { RoleName } from './repo/metadata.js';
 import { DEFAULT_KEYGEN, keygen, publishRelease, refreshTimestamp, rotateRoot } from './repo/repository.js';
-import { adoptSlot } from './slots.js';
-import { initialState, readState, writeState } from './state.js';
-import { extractTarGz } from './tar-extract.js';
-import { openTrustedDir } from './tuf-client.js';
+import { readState } from './state.js';
+import { initDevice } from './device-init.js';
 import { runUpdateCycle } from './update-cycle.js';
 import { DEFAULT_SETTINGS_PATH, loadSettings } from './update-settings.js';
 
@@ -262,17 +260,7 @@ export function makeOtaCommands(io: OtaIo = defaultIo): Record<string, OtaComman
         const v = parse(argv, { root: { type: 'string' }, bundle: { type: 'string' }, 'trusted-root': { type: 'string' }, force: { type: 'boolean' } });
         const paths = otaPaths(need(v, 'root'));
         if (!v['force'] && (await stat(paths.stateFile).catch(() => undefined))) throw new UsageError(`${paths.stateFile} exists: this device is set up already (--force to start over)`);
-        const trustedRoot = need(v, 'trusted-root');
-        JSON.parse(await readFile(trustedRoot, 'utf8'));
-        for (const d of [paths.slotsDir, paths.stateDir, paths.tufDir, paths.downloadDir]) await mkdir(d, { recursive: true });
-        await rm(paths.slotDir('a'), { recursive: true, force: true });
-        await mkdir(paths.slotDir('a'));
-        await extractTarGz(need(v, 'bundle'), paths.slotDir('a'));
-        const marker = await adoptSlot(paths, 'a');
-        await copyFile(trustedRoot, paths.factoryRoot);
-        await openTrustedDir(paths.tufDir, paths.factoryRoot, createLogger(lineSink(io.err), 'warn'));
-        const state = initialState({ slot: 'a', version: marker.version, counter: marker.counter, sha256: marker.sha256 }, createSystemClock().wallTime().getTime() - 86_400_000);
-        await writeState(paths.stateFile, state);
+        const marker = await initDevice(paths, need(v, 'bundle'), need(v, 'trusted-root'), createSystemClock().wallTime().getTime() - 86_400_000, createLogger(lineSink(io.err), 'warn'));
         io.out(`update root ${paths.root} ready: slot a = ${marker.version} (counter ${marker.counter})\n`);
         return 0;
       }),

@@ -31,7 +31,7 @@ export class SrtpKeyError extends LocalError {
   }
 }
 
-export type SdesErrorCode = 'sdes-malformed' | 'sdes-no-common-suite' | 'sdes-required' | 'sdes-bad-answer';
+export type SdesErrorCode = 'sdes-malformed' | 'sdes-no-common-suite' | 'sdes-required' | 'sdes-bad-answer' | 'sdes-unsupported-profile';
 
 /** The peer's SDES (a=crypto) offer or answer cannot be used. `status` is the SIP status to answer an offer with. */
 export class SdesError extends RemoteError {

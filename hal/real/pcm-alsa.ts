@@ -28,9 +28,9 @@ import { int16ToBytes, PeriodFramer } from './pcm-framer.js';
 export interface AlsaPcmOptions {
   clock: Clock;
   log?: Logger;
-  /** Capture and playback programs (default `arecord`, `aplay` from PATH). */
-  arecord?: string;
-  aplay?: string;
+  /** Capture and playback programs (default `arecord`, `aplay` from PATH); an array adds leading arguments. */
+  arecord?: string | string[];
+  aplay?: string | string[];
   /** ALSA buffer size in periods (default 4). */
   bufferPeriods?: number;
   /** Periods of silence queued before playback starts (default 2). */
@@ -267,12 +267,15 @@ class AlsaStream implements PcmStream {
     });
   }
 
-  private spawnTool(cmd: string, args: string[], stdio: Array<'pipe' | 'ignore'>): ChildProcess {
-    this.log.debug('pcm spawn', { cmd, args: args.join(' ') });
-    return spawn(cmd, args, { stdio: stdio as ['pipe' | 'ignore', 'pipe' | 'ignore', 'pipe' | 'ignore'] });
+  private spawnTool(tool: string | string[], args: string[], stdio: Array<'pipe' | 'ignore'>): ChildProcess {
+    const [cmd, ...lead] = typeof tool === 'string' ? [tool] : tool;
+    const all = [...lead, ...args];
+    this.log.debug('pcm spawn', { cmd, args: all.join(' ') });
+    return spawn(cmd ?? '', all, { stdio: stdio as ['pipe' | 'ignore', 'pipe' | 'ignore', 'pipe' | 'ignore'] });
   }
 
-  private spawnError(e: NodeJS.ErrnoException, tool: string): HalError {
+  private spawnError(e: NodeJS.ErrnoException, tool: string | string[]): HalError {
+    tool = typeof tool === 'string' ? tool : tool.join(' ');
     if (e.code === 'ENOENT') {
       return new HalError('unsupported', `'${tool}' not found: the ALSA backend needs alsa-utils (apt-get install alsa-utils)`, { device: this.name, cause: e });
     }

@@ -278,7 +278,7 @@ export class Si3215Model implements SpiDeviceModel, SimLine, PcmEndpoint {
 
   private ringHz(): number | undefined {
     const f = ringFrequencyFromCoefficient(this.ind.value(IR.RING_OSC[this.variant]));
-    return f === undefined ? undefined : Math.round(f * 100) / 100;
+    return f === undefined ? undefined : Math.round(f * 10) / 10; // a meter reads 0.1 Hz
   }
 
   private holdReset(held: boolean): void {

@@ -32,6 +32,7 @@ export interface SipUri {
   scheme: 'sip' | 'sips' | 'tel' | string;
   user?: string;
   password?: string;
+  /** Host name or address; IPv6 without brackets. tel: URIs keep the number in `user` and host ''; other schemes keep the opaque rest here. */
   host: string;
   port?: number;
   /** Lower-cased names; values unescaped. */
@@ -42,14 +43,14 @@ export interface SipUri {
 export interface NameAddr {
   displayName?: string;
   uri: SipUri;
-  /** Header parameters after the URI (e.g. tag, expires, q). Lower-cased names. */
+  /** Header parameters after the URI (e.g. tag, expires, q). Lower-cased names; quoted values keep their quotes. */
   params: Params;
 }
 
 export interface Via {
   protocol: string; // "SIP/2.0"
   transport: string; // "UDP", "TCP", "TLS", ... upper-case
-  host: string;
+  host: string; // IPv6 without brackets
   port?: number;
   params: Params; // branch, received, rport (null when empty), maddr, ttl ...
 }

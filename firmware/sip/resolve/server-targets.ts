@@ -32,7 +32,8 @@ export class ServerTargets {
 
   /** The target to use now; resolves DNS first when needed. Rejects with a DnsError when nothing is known. */
   async current(): Promise<SipTarget> {
-    if (this.list.needsResolution(this.o.clock.now())) await this.refresh();
+    if (this.inFlight) await this.inFlight;
+    else if (this.list.needsResolution(this.o.clock.now())) await this.refresh();
     const t = this.list.current();
     if (t) return t;
     throw new DnsError('no-targets', `no reachable SIP server for ${this.o.destination.host}`, { context: { host: this.o.destination.host } });

@@ -1,8 +1,10 @@
 /**
  * Ordering of SRV records (RFC 2782 "Usage rules"): ascending priority; within a priority,
  * weighted random selection: records of weight 0 first, a running sum of weights, a random number
- * in [0, sum], the first record whose running sum reaches it goes next; repeat.
- * `random` returns a float in [0, 1) so that tests can seed it.
+ * between 0 and the sum, the first record whose running sum reaches it goes next; repeat.
+ * The number is drawn as a real (not an integer), so a record's chance of going next is exactly
+ * its share of the weights, and a weight-0 record goes before others only on a draw of 0 (or
+ * when only weight-0 records are left). `random` returns a float in [0, 1) so tests can seed it.
  */
 import type { SrvRecord } from './dns.js';
 
@@ -20,8 +22,7 @@ export function orderSrv<T extends Pick<SrvRecord, 'priority' | 'weight'>>(recor
     const pending = [...group.filter((r) => r.weight === 0), ...group.filter((r) => r.weight !== 0)];
     while (pending.length > 0) {
       const sum = pending.reduce((s, r) => s + Math.max(0, r.weight), 0);
-      // a uniform integer in [0, sum]
-      const pick = Math.min(sum, Math.floor(random() * (sum + 1)));
+      const pick = random() * sum;
       let running = 0;
       let index = pending.length - 1;
       for (let i = 0; i < pending.length; i++) {

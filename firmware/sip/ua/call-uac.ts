@@ -30,7 +30,7 @@ export function startOutgoingCall(
   target: string,
   localMedia: { address: string; port: number },
   now: number,
-  options: { selfTest?: boolean } = {},
+  options: { selfTest?: boolean; anonymous?: boolean } = {},
 ): Call {
   const { ctx } = host;
   const a = ctx.account;
@@ -46,10 +46,15 @@ export function startOutgoingCall(
     sessionId: String(parseInt(ctx.random().slice(0, 8), 16)),
     sessionVersion: 1,
   };
+  // RFC 3323/3325: an anonymous call hides our identity in From and asks the proxy for privacy
+  const from = options.anonymous ? `"Anonymous" <sip:anonymous@anonymous.invalid>;tag=${tag}` : `${display}<sip:${a.user}@${a.domain}>;tag=${tag}`;
+  const privacy: Array<[string, string]> = options.anonymous
+    ? [['Privacy', 'id'], ['P-Preferred-Identity', `<sip:${a.user}@${a.domain}>`]]
+    : [];
   const invite = buildRequest({
     method: 'INVITE',
     uri,
-    from: `${display}<sip:${a.user}@${a.domain}>;tag=${tag}`,
+    from,
     to: `<${uri}>`,
     callId: `${ctx.random()}@tipring`,
     cseq: 1,
@@ -57,7 +62,7 @@ export function startOutgoingCall(
     branch: `z9hG4bK${ctx.random()}`,
     contact: `<${host.contact()}>`,
     userAgent: ctx.userAgent,
-    headers: [['Allow', ALLOWED_METHODS]],
+    headers: [['Allow', ALLOWED_METHODS], ...privacy],
     body: Buffer.from(formatAudioDescription(description)),
     contentType: 'application/sdp',
   });

@@ -106,11 +106,15 @@ export function onReInvite(host: UasHost, call: Call, request: SipRequest, tx: u
     });
     host.respond(tx, r, now);
   };
-  if (call.state !== 'confirmed' || !call.localDescription) return respond(491);
+  if (call.state !== 'confirmed' || !call.localDescription) return respond(call.state === 'accepted' ? 491 : 481);
+  if (call.reinvitePending) return respond(491); // glare: both sides re-INVITEd at once
   if (!hasSdp(request)) return respond(200, formatAudioDescription(call.localDescription));
   try {
     const offer = parseAudioDescription(request.body.toString('utf8'));
+    call.remoteHold = offer.direction === 'sendonly' || offer.direction === 'inactive' || isNullAddress(offer.address);
     const media = negotiate(offer, DEFAULT_FORMATS);
+    if (isNullAddress(offer.address)) media.direction = 'inactive';
+    if (call.localHold) media.direction = media.direction === 'sendrecv' ? 'sendonly' : media.direction === 'recvonly' ? 'inactive' : media.direction;
     call.remoteOffer = offer;
     call.media = media;
     call.localDescription = { ...call.localDescription, direction: media.direction, sessionVersion: call.localDescription.sessionVersion + 1 };
@@ -119,4 +123,9 @@ export function onReInvite(host: UasHost, call: Call, request: SipRequest, tx: u
   } catch (e) {
     respond(e instanceof SdpError ? e.status : 400);
   }
+}
+
+/** RFC 2543-style hold: c=0.0.0.0. */
+function isNullAddress(a: string): boolean {
+  return a === '0.0.0.0' || a === '::';
 }

@@ -58,6 +58,15 @@ export class Call {
   authNonce: string | undefined;
   /** UAS: re-INVITE handling needs the peer's current CSeq. */
   endedReported = false;
+  /** We put the call on hold / the far end holds us (from its SDP direction). */
+  localHold = false;
+  remoteHold = false;
+  /** A re-INVITE of ours is in flight; another change waits for it. */
+  reinvitePending = false;
+  reinviteQueued = false;
+  /** Transfer we requested (REFER) and its progress. */
+  transferState: 'none' | 'requested' | 'accepted' | 'done' | 'failed' = 'none';
+  referNotifySeq = 0;
   /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */
   selfTest = false;
 

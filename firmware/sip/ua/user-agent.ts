@@ -10,7 +10,7 @@ import { isSipParseError } from '../message/errors.js';
 import { createResponse } from '../message/response.js';
 import { serializeMessage } from '../message/serialize.js';
 import type { Endpoint, SipMessage, SipRequest, SipResponse } from '../message/types.js';
-import { validateRequest } from '../message/validate.js';
+import { validateRequest, validateResponse } from '../message/validate.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { SipTimers } from '../transaction/timers.js';
@@ -19,11 +19,15 @@ import type { AccountSettings, LocalAddress } from './account.js';
 import type { InboundPolicy } from './inbound-policy.js';
 import type { DigestVerifier } from '../auth/digest-server.js';
 import { Call } from './call.js';
-import { cancelOutgoingCall, startOutgoingCall } from './call-uac.js';
+import { cancelOutgoingCall, startOutgoingCall, targetUri } from './call-uac.js';
 import { acceptIncomingInvite, answerIncomingCall, onAck, onReInvite, sendRinging } from './call-uas.js';
 import type { UasHost } from './call-uas.js';
 import { inDialogRequest, nextHop } from './dialog.js';
+import { setHold } from './call-reinvite.js';
+import { onRefer, onReferNotify, sendRefer, sendReferNotify } from './call-refer.js';
+import type { ReInviteHost } from './call-reinvite.js';
 import { Registration } from './registration.js';
+import { MwiSubscription } from './mwi-subscription.js';
 import { ALLOWED_METHODS } from './request-builder.js';
 import type { ResponseHandler, UaContext } from './ua-context.js';
 import type { CallEndReason, RegistrationState, UaEvent } from './ua-events.js';
@@ -46,10 +50,10 @@ export interface UserAgentOptions {
 
 export type UaOutput = { type: 'transmit'; data: Buffer; destination: Endpoint } | { type: 'event'; event: UaEvent };
 
-const KNOWN_UNSUPPORTED = new Set(['REFER', 'NOTIFY', 'SUBSCRIBE', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'PUBLISH', 'REGISTER']);
+const KNOWN_UNSUPPORTED = new Set(['SUBSCRIBE', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'PUBLISH', 'REGISTER']);
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/i;
 
-export class UserAgent implements UasHost {
+export class UserAgent implements UasHost, ReInviteHost {
   readonly ctx: UaContext;
   private readonly layer: TransactionLayer;
   private readonly out: UaOutput[] = [];
@@ -103,6 +107,13 @@ export class UserAgent implements UasHost {
       this.options.log.debug('dropped unparseable SIP message', { from: `${from.address}:${from.port}`, error: e });
       return;
     }
+    if (msg.kind === 'response') {
+      const bad = validateResponse(msg, { role: 'uac' });
+      if (bad) {
+        this.options.log.debug('discarded malformed response', { reason: bad.reason, from: `${from.address}:${from.port}` });
+        return;
+      }
+    }
     if (msg.kind === 'request') {
       const verdict = this.options.policy?.check(msg, from);
       if (verdict && verdict.action === 'drop') {
@@ -132,15 +143,30 @@ export class UserAgent implements UasHost {
     this.now = now;
     this.layer.handleTimeout(now);
     this.registration.handleTimeout(now);
+    this.runTimers(now);
     this.pump(now);
   }
 
   nextDeadline(): number | undefined {
-    const a = this.layer.nextDeadline();
-    const b = this.registration.nextDeadline();
-    if (a === undefined) return b;
-    if (b === undefined) return a;
-    return Math.min(a, b);
+    let best: number | undefined;
+    for (const d of [this.layer.nextDeadline(), this.registration.nextDeadline(), ...this.timers.map((t) => t.at)]) {
+      if (d !== undefined && (best === undefined || d < best)) best = d;
+    }
+    return best;
+  }
+
+  /** One-shot timers of the UA's own parts (glare retry, session refresh ...). */
+  private timers: Array<{ at: number; fn: (now: number) => void }> = [];
+
+  schedule(at: number, fn: (now: number) => void): void {
+    this.timers.push({ at, fn });
+  }
+
+  private runTimers(now: number): void {
+    const due = this.timers.filter((t) => t.at <= now);
+    if (!due.length) return;
+    this.timers = this.timers.filter((t) => t.at > now);
+    for (const t of due) t.fn(now);
   }
 
   poll(): UaOutput | undefined {
@@ -158,12 +184,21 @@ export class UserAgent implements UasHost {
     this.pump(now);
   }
 
+  /** Subscribe to message-waiting indications for our AOR (RFC 3842). */
+  subscribeMwi(now: number): void {
+    this.mwi ??= new MwiSubscription(this.ctx, (at, fn) => this.schedule(at, fn), () => this.contact());
+    this.mwi.start(now);
+    this.pump(now);
+  }
+
+  private mwi: MwiSubscription | undefined;
+
   get registrationState(): RegistrationState {
     return this.registration.state;
   }
 
-  invite(target: string, localMedia: { address: string; port: number }, now: number): string {
-    const call = startOutgoingCall(this, target, localMedia, now);
+  invite(target: string, localMedia: { address: string; port: number }, now: number, options: { anonymous?: boolean } = {}): string {
+    const call = startOutgoingCall(this, target, localMedia, now, options);
     this.calls.set(call.id, call);
     this.pump(now);
     return call.id;
@@ -218,6 +253,24 @@ export class UserAgent implements UasHost {
     if (!call || call.state !== 'offered') return;
     this.respond(call.serverTx, createResponse(call.invite, status, undefined, { toTag: call.localTag }), now);
     this.endCall(call, 'local-hangup', status);
+    this.pump(now);
+  }
+
+  /** Hold (re-INVITE sendonly) or resume (sendrecv) a confirmed call. Returns false if not possible now. */
+  hold(callId: string, onHold: boolean, now: number): boolean {
+    const call = this.calls.get(callId);
+    const ok = call ? setHold(this, call, onHold, now) : false;
+    this.pump(now);
+    return ok;
+  }
+
+  /** Forward an unanswered incoming call with 302 Moved Temporarily (Contact = target). */
+  redirect(callId: string, target: string, now: number): void {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'offered') return;
+    const r = createResponse(call.invite, 302, undefined, { toTag: call.localTag, headers: [['Contact', `<${targetUri(target, this.ctx.account.domain)}>`]] });
+    this.respond(call.serverTx, r, now);
+    this.endCall(call, 'local-hangup', 302);
     this.pump(now);
   }
 
@@ -350,7 +403,11 @@ export class UserAgent implements UasHost {
         const call = acceptIncomingInvite(this, request, tx, now);
         if (!call) return;
         this.calls.set(call.id, call);
-        this.ctx.emit({ type: 'incoming-call', callId: call.id, from: parseNameAddr(request.headers.get('From')!), hasOffer: !!call.remoteOffer });
+        const fromNa = parseNameAddr(request.headers.get('From')!);
+        const privacy = (request.headers.get('Privacy') ?? '').toLowerCase();
+        const anonymous = /\b(id|user|header)\b/.test(privacy) || /anonymous/i.test(fromNa.uri.user ?? '') || /anonymous\.invalid$/i.test(fromNa.uri.host);
+        const alertInfo = request.headers.get('Alert-Info');
+        this.ctx.emit({ type: 'incoming-call', callId: call.id, from: fromNa, hasOffer: !!call.remoteOffer, anonymous, ...(alertInfo ? { alertInfo } : {}) });
         return;
       }
       case 'CANCEL': {
@@ -370,11 +427,63 @@ export class UserAgent implements UasHost {
         this.endCall(call, 'remote-hangup');
         return;
       }
+      case 'REFER': {
+        if (!toTag) {
+          this.ctx.log.warn('ALERT refer-refused: out-of-dialog REFER refused', { code: 'refer-refused', from: `${from.address}:${from.port}` });
+          return reply(403);
+        }
+        const call = this.findDialogCall(request);
+        if (!call) return reply(481);
+        const refer = onRefer(this, call, request, tx, now);
+        if (refer) this.ctx.emit({ type: 'refer', callId: call.id, ...refer });
+        return;
+      }
+      case 'NOTIFY': {
+        if (toTag) {
+          const call = this.findDialogCall(request);
+          if (call && /^refer\b/i.test(request.headers.get('Event') ?? '')) return onReferNotify(this, call, request, tx, now);
+          return this.onNotifyOther(request, tx, now, true);
+        }
+        return this.onNotifyOther(request, tx, now, false);
+      }
       case 'OPTIONS':
         return reply(200, [['Allow', ALLOWED_METHODS], ['Accept', 'application/sdp'], ...(this.ctx.userAgent ? ([['Server', this.ctx.userAgent]] as Array<[string, string]>) : [])]);
       default:
         return reply(KNOWN_UNSUPPORTED.has(request.method) ? 405 : 501, [['Allow', ALLOWED_METHODS]]);
     }
+  }
+
+  /** NOTIFY other than refer progress: message-summary (MWI) only; resync/reboot never. */
+  private onNotifyOther(request: SipRequest, tx: unknown, now: number, inDialog: boolean): void {
+    const event = (request.headers.get('Event') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (event === 'message-summary') {
+      this.respond(tx, createResponse(request, 200), now);
+      this.ctx.emit({ type: 'mwi-notify', body: request.body.toString('utf8') });
+      return;
+    }
+    if (event === 'check-sync' || event === 'resync' || event === 'reboot') {
+      this.ctx.log.warn('ALERT resync-refused: unsolicited NOTIFY asking for resync/reboot refused', { code: 'resync-refused', event });
+      this.respond(tx, createResponse(request, 403), now);
+      return;
+    }
+    this.respond(tx, createResponse(request, inDialog ? 481 : 489), now);
+  }
+
+  /** Ask the far end of `callId` to call `target` (blind), or to replace `consultId` (attended). */
+  transfer(callId: string, target: string, consultId: string | undefined, now: number): boolean {
+    const call = this.calls.get(callId);
+    const consult = consultId ? this.calls.get(consultId) : undefined;
+    if (!call) return false;
+    const ok = sendRefer(this, call, targetUri(target, this.ctx.account.domain), consult, now);
+    this.pump(now);
+    return ok;
+  }
+
+  /** Progress of the call we placed because of a REFER on `callId` (sipfrag NOTIFY). */
+  referProgress(callId: string, status: number, reason: string, now: number): void {
+    const call = this.calls.get(callId);
+    if (call) sendReferNotify(this, call, status, reason, status >= 200, now);
+    this.pump(now);
   }
 
   private onAckRequest(ack: SipRequest): void {

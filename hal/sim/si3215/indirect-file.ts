@@ -2,8 +2,8 @@
  * The indirect register file of the simulated ProSLIC and its access engine. Writing the address
  * register starts an access: a write if the data registers were written since the last access,
  * else a read. The engine is busy for one 8 kHz sample; a read's data appears in the data
- * registers when it finishes. An access started while busy is a host error: it is ignored and
- * counted (`collisions`), as the datasheet leaves the result undefined.
+ * registers when it finishes. Touching the data or address registers while busy is a host error:
+ * the write is dropped and counted (`collisions`), as the datasheet leaves the result undefined.
  */
 import type { Cancel, Clock } from '../../../firmware/core/clock.js';
 
@@ -46,12 +46,12 @@ export class IndirectFile {
   }
 
   writeDataLow(v: number): void {
-    this.touchData();
+    if (this.refuse()) return;
     this.data = (this.data & 0xff00) | (v & 0xff);
   }
 
   writeDataHigh(v: number): void {
-    this.touchData();
+    if (this.refuse()) return;
     this.data = (this.data & 0x00ff) | ((v & 0xff) << 8);
   }
 
@@ -89,8 +89,13 @@ export class IndirectFile {
     this.values.clear();
   }
 
-  private touchData(): void {
-    if (this.busyFlag) this.collisions += 1;
+  /** A data write while busy is dropped and counted; otherwise it marks the next access a write. */
+  private refuse(): boolean {
+    if (this.busyFlag) {
+      this.collisions += 1;
+      return true;
+    }
     this.dataWritten = true;
+    return false;
   }
 }

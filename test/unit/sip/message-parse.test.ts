@@ -287,4 +287,20 @@ test('SipStreamFramer: garbage, missing Content-Length and oversize input throw;
   const bad = new SipStreamFramer();
   assert.is(parseError(() => bad.push(Buffer.from('HELLO THERE FRIEND\r\n'))).code, 'bad-start-line');
 });
+test('SipStreamFramer: a message split after another, and LF-only line ends', () => {
+  const f = new SipStreamFramer();
+  const a = invite(['Content-Type: text/plain'], 'first');
+  const b = invite(['Content-Type: text/plain'], 'second');
+  const cut = b.length - 10;
+  const out1 = f.push(Buffer.concat([a, b.subarray(0, cut)]));
+  assert.is(out1.length, 1);
+  assert.is(f.buffered, cut);
+  const out2 = f.push(b.subarray(cut));
+  assert.is((out2[0] as SipRequest).body.toString(), 'second');
+  const lf = Buffer.from(['OPTIONS sip:bob@example.com SIP/2.0', ...BASIC.map((l) => l.replace('INVITE', 'OPTIONS')), 'Content-Length: 2', '', 'ok'].join('\n'));
+  const out3 = f.push(lf);
+  assert.is((out3[0] as SipRequest).method, 'OPTIONS');
+  assert.is((out3[0] as SipRequest).body.toString(), 'ok');
+});
+
 test.run();

@@ -249,5 +249,87 @@ calls('OPTIONS is answered 200 with Allow; garbage gets 400 when it can be answe
   assert.match(first(), /^SIP\/2.0 400/);
 });
 
+calls('hold and resume by re-INVITE: directions flip on both sides', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0);
+  net.flush();
+  assert.ok(a.ua.hold(id, true, 10));
+  net.flush();
+  const lastMedia = (n: typeof a.node) => [...net.eventsOf(n)].reverse().find((e) => e.type === 'call-media');
+  const am = lastMedia(a.node);
+  const bm = lastMedia(b.node);
+  assert.ok(am && am.type === 'call-media' && am.media.direction === 'sendonly', JSON.stringify(am));
+  assert.ok(bm && bm.type === 'call-media' && bm.media.direction === 'recvonly', JSON.stringify(bm));
+  a.ua.hold(id, false, 20);
+  net.flush();
+  const am2 = lastMedia(a.node);
+  assert.ok(am2 && am2.type === 'call-media' && am2.media.direction === 'sendrecv');
+});
+
+calls('glare: both sides re-INVITE at once, both get 491, both retry and succeed', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0);
+  net.flush();
+  // both send before either receives
+  a.ua.hold(id, true, 100);
+  b.ua.hold(id, true, 100);
+  net.flush();
+  assert.ok(net.log.filter((l) => / SIP\/2\.0 491/.test(l) || /-> .* SIP\/2\.0 491/.test(l)).length >= 0);
+  assert.equal(net.log.filter((l) => l.includes('SIP/2.0 491')).length, 2, net.log.join('\n'));
+  net.advance(5000);
+  const final = (n: typeof a.node) => [...net.eventsOf(n)].reverse().find((e) => e.type === 'call-media');
+  const am = final(a.node);
+  const bm = final(b.node);
+  assert.ok(am && am.type === 'call-media' && am.media.direction === 'inactive', JSON.stringify(am));
+  assert.ok(bm && bm.type === 'call-media' && bm.media.direction === 'inactive', JSON.stringify(bm));
+  assert.not.ok(net.eventsOf(a.node).some((e) => e.type === 'call-ended'));
+});
+
+calls('blind transfer: REFER in the dialog, 202, refer event with target, sipfrag NOTIFYs back to the transferor', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0);
+  net.flush();
+  assert.ok(b.ua.transfer(id, '3000', undefined, 10));
+  net.flush();
+  const refer = net.eventsOf(a.node).find((e) => e.type === 'refer');
+  assert.ok(refer && refer.type === 'refer' && refer.target === 'sip:3000@lab.test', JSON.stringify(refer));
+  assert.ok(net.log.some((l) => l.includes('SIP/2.0 202')));
+  assert.ok(net.log.some((l) => l.includes(' NOTIFY ')), 'a 100 Trying NOTIFY goes back at once');
+  assert.not.ok(net.eventsOf(b.node).some((e) => e.type === 'transfer-result'));
+  a.ua.referProgress(id, 200, 'OK', 20);
+  net.flush();
+  assert.equal(net.eventsOf(b.node).find((e) => e.type === 'transfer-result'), { type: 'transfer-result', callId: id, ok: true, status: 200 });
+});
+
+calls('out-of-dialog REFER and unsolicited resync NOTIFY are refused; MWI NOTIFY is accepted', () => {
+  const { a } = pair();
+  const from: Endpoint = { address: '10.0.0.5', port: 5099, transport: 'udp' };
+  const req = (m: string, extra: string, body = '') =>
+    Buffer.from(`${m} sip:1000@10.0.0.1:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5099;branch=z9hG4bK${m}${extra.length}\r\nMax-Forwards: 70\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:1000@lab.test>\r\nCall-ID: c-${m}-${extra.length}\r\nCSeq: 1 ${m}\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`);
+  const reply = (): { status: string; events: string[] } => {
+    let status = '';
+    const events: string[] = [];
+    for (let o = a.ua.poll(); o; o = a.ua.poll()) {
+      if (o.type === 'transmit' && !status) status = o.data.toString().split('\r\n')[0]!;
+      if (o.type === 'event') events.push(o.event.type);
+    }
+    return { status, events };
+  };
+  a.ua.receive(req('REFER', 'Refer-To: <sip:900123@lab.test>\r\n'), from, 0);
+  assert.match(reply().status, /^SIP\/2.0 403/);
+  a.ua.receive(req('NOTIFY', 'Event: check-sync\r\n'), from, 0);
+  assert.match(reply().status, /^SIP\/2.0 403/);
+  a.ua.receive(req('NOTIFY', 'Event: message-summary\r\nContent-Type: application/simple-message-summary\r\n', 'Messages-Waiting: yes\r\n'), from, 0);
+  const r = reply();
+  assert.match(r.status, /^SIP\/2.0 200/);
+  assert.equal(r.events, ['mwi-notify']);
+});
+
 reg.run();
 calls.run();

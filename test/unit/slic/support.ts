@@ -9,6 +9,7 @@ import { SlicError } from '../../../firmware/line/slic/si321x/errors.js';
 import type { SlicAlarm } from '../../../firmware/line/slic/types.js';
 import { runUntil } from '../../../hal/sim/drive-clock.js';
 import { SimGpio } from '../../../hal/sim/gpio-sim.js';
+import { SimPcm } from '../../../hal/sim/pcm-sim.js';
 import { Si3215Model } from '../../../hal/sim/si3215-model.js';
 import type { Si3215ModelOptions } from '../../../hal/sim/si3215-model.js';
 import { SimPhone } from '../../../hal/sim/sim-phone.js';
@@ -40,6 +41,8 @@ export function rig(o: RigOptions = {}) {
     ...o.model,
   });
   spi.attach(SLIC.spi.bus, SLIC.spi.device, model);
+  const pcm = new SimPcm({ clock });
+  pcm.attach('sim', 0, model);
   const phone = new SimPhone({ clock, line: model });
   const log = memoryLogger();
   const driver = new Si321xDriver({ spi, gpio, clock, log, slic: SLIC, ...o.driver });
@@ -47,7 +50,7 @@ export function rig(o: RigOptions = {}) {
   driver.onHook((offHook, at) => hooks.push({ offHook, at, reportedAt: clock.now() }));
   const alarms: Array<SlicAlarm & { at: number }> = [];
   driver.onAlarm((a) => alarms.push({ ...a, at: clock.now() }));
-  return { clock, gpio, spi, model, phone, log, driver, hooks, alarms };
+  return { clock, gpio, spi, pcm, model, phone, log, driver, hooks, alarms };
 }
 
 export type Rig = ReturnType<typeof rig>;
@@ -55,6 +58,13 @@ export type Rig = ReturnType<typeof rig>;
 /** Run init to completion on the fake clock. */
 export async function initDriver(r: Rig): Promise<void> {
   await runUntil(r.clock, r.driver.init(), 20_000);
+}
+
+/** Milliseconds between each ring-on/off edge the phone saw, starting with the first burst. */
+export function ringPeriods(events: Array<[boolean, number]>): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < events.length; i++) out.push(Math.round((events[i]![1] - events[i - 1]![1]) * 10) / 10);
+  return out;
 }
 
 /** Run a promise on the fake clock and expect a SlicError with `code`. */

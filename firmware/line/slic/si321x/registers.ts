@@ -176,13 +176,16 @@ export const IRQ_NONE = 0x00;
 export const INDIRECT_STATUS = { BUSY: 0x01 } as const;
 
 /**
- * Register 34: ringing oscillator control. Bits 4:3 enable the active/inactive cadence timers
- * (registers 48–51), the same layout as the tone oscillator controls. 0 = no timers: the ringing
- * oscillator runs while the linefeed is in the ringing state, so the cadence is the host's.
+ * Register 34: ringing oscillator control (datasheet Table 28: TSWS, RVO, ROE, RTIE, RTAE).
+ * HOST_CADENCE (all clear) = sinusoid, no DC offset, no cadence timers: the oscillator runs while
+ * the linefeed is in the ringing state, so the cadence is the host's.
  */
 export const RING_OSC_CONTROL = {
-  ACTIVE_TIMER_ENABLE: 0x10,
+  TRAPEZOID: 0x01,
+  DC_OFFSET: 0x02,
+  OSC_ENABLE: 0x04,
   INACTIVE_TIMER_ENABLE: 0x08,
+  ACTIVE_TIMER_ENABLE: 0x10,
   HOST_CADENCE: 0x00,
 } as const;
 

@@ -1,14 +1,14 @@
 /**
- * Ringing generator arithmetic for the ProSLIC (datasheet "Ringing Generation"): the ringing
- * oscillator is a two-pole resonator updated at 1 kHz,
+ * Ringing generator arithmetic for the ProSLIC (Si3210 datasheet 2.4.2 "Sinusoidal Ringing"):
  *
- *   coeff = cos(2π·f / 1000 Hz)                RING_OSC = round(coeff · 2^15)
- *   RING_X = ¼ · √((1 − coeff)/(1 + coeff)) · (Vpk / 96 V) · 2^15,  RING_Y = 0 (initial phase)
+ *   coeff = cos(2π·f / 1000 Hz)                RCO (RING_OSC) = coeff · 2^15
+ *   RNGX (RING_X) = ¼ · √((1 − coeff)/(1 + coeff)) · (Vpk / 96 V) · 2^15,  RNGY = 0 (sine phase)
  *
- * and the high battery (register 74, 1.5 V/LSB) must exceed the peak ring voltage plus headroom.
- * Pure functions, shared by the driver and the simulated chip.
+ * The peak must exceed the on-hook voltage VOC (register 72, 48 V at reset) for the line to ring
+ * from the active state, and the high battery (register 74, 1.5 V/LSB) must exceed the peak plus
+ * the transistors' overhead. Pure functions, shared by the driver and the simulated chip.
  */
-import { RING_TRIP_TABLE, VBAT } from './registers.js';
+import { ON_HOOK_VOLTAGE, RING_TRIP_TABLE, VBAT } from './registers.js';
 
 /** The ringing oscillator's update rate. */
 export const RING_OSC_RATE_HZ = 1000;
@@ -17,10 +17,16 @@ export const RING_FULL_SCALE_V = 96;
 const Q15 = 1 << 15;
 /** Headroom kept between the peak ring voltage and the high battery, volts. */
 export const RING_HEADROOM_V = 5;
-/** Ring frequencies the driver accepts, Hz. */
-export const RING_HZ_RANGE = { min: 10, max: 100 } as const;
-/** Ring voltages the driver accepts, V peak (the top is what a 94.5 V battery leaves). */
-export const RING_VPK_RANGE = { min: 20, max: VBAT.HIGH_MAX * VBAT.VOLTS_PER_LSB - RING_HEADROOM_V } as const;
+/** Ring frequencies the chip makes (datasheet Table 28), Hz. */
+export const RING_HZ_RANGE = { min: 15, max: 100 } as const;
+/**
+ * Ring voltages the driver accepts, V peak: above the reset on-hook voltage (48 V), and what a
+ * 94.5 V battery leaves after the headroom.
+ */
+export const RING_VPK_RANGE = {
+  min: ON_HOOK_VOLTAGE.RESET * ON_HOOK_VOLTAGE.VOLTS_PER_LSB + 2,
+  max: VBAT.HIGH_MAX * VBAT.VOLTS_PER_LSB - RING_HEADROOM_V,
+} as const;
 
 function coefficient(frequencyHz: number): number {
   return Math.cos((2 * Math.PI * frequencyHz) / RING_OSC_RATE_HZ);

@@ -19,6 +19,7 @@ export interface SerialTarget {
   listed: boolean;
   /** Wait until `cond()` holds or `ms` pass (letting I/O and callbacks run); returns cond(). */
   until(cond: () => boolean, ms: number): Promise<boolean>;
+  teardown?(): Promise<void>;
 }
 
 export function serialConformance(t: SerialTarget): void {
@@ -27,6 +28,9 @@ export function serialConformance(t: SerialTarget): void {
   s.after.each(async () => {
     await port?.close().catch(() => {});
     port = undefined;
+  });
+  s.after(async () => {
+    await t.teardown?.();
   });
   const open = async () => {
     port = await t.backend.open(t.path, { baudRate: t.baudRate });

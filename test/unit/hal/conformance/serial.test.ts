@@ -33,19 +33,16 @@ if (!haveSocat()) {
   skipSuite('serial conformance: serialport on a socat pty loopback', 'socat is not installed (apt-get install socat)');
 } else {
   const loop = await startPtyLoopback();
-  try {
-    serialConformance({
-      name: 'serialport backend on a real pty (socat loopback)',
-      backend: new SerialportSerial(),
-      path: loop.path,
-      baudRate: 115200,
-      absentPath: '/dev/tipring-no-such-tty',
-      listed: false,
-      until: realUntil,
-    });
-  } finally {
-    process.on('exit', () => void loop.close());
-  }
+  serialConformance({
+    name: 'serialport backend on a real pty (socat loopback)',
+    backend: new SerialportSerial(),
+    path: loop.path,
+    baudRate: 115200,
+    absentPath: '/dev/tipring-no-such-tty',
+    listed: false,
+    until: realUntil,
+    teardown: () => loop.close(),
+  });
 }
 
 const dev = env('TIPRING_TEST_SERIAL');
