@@ -68,6 +68,7 @@ export class StreamConnection {
   private timerCancel: Cancel | undefined;
   private tcpUp = false;
   private opened: boolean;
+  private gone = false;
   private failure: TransportError | undefined;
   private closeReason: CloseReason = 'remote';
   private lastError: Error | undefined;
@@ -126,7 +127,7 @@ export class StreamConnection {
   /** Write octets (a message or keep-alive). Waits for the connection to open first. */
   async write(data: Buffer): Promise<void> {
     if (this.stateValue === 'connecting') await this.ready;
-    if (this.stateValue !== 'open') {
+    if (this.stateValue !== 'open' || this.socket.destroyed) {
       throw this.failure ?? new TransportError('connection-closed', `connection to ${this.describe()} is closed`, this.remote);
     }
     if (this.socket.writableLength + data.length > this.o.maxWriteBacklog) {
@@ -174,6 +175,7 @@ export class StreamConnection {
     if (error) this.lastError = error;
     this.cancelTimers();
     this.socket.destroy();
+    this.reportGone();
   }
 
   private describe(): string {
@@ -267,9 +269,16 @@ export class StreamConnection {
     this.closeReason = 'error';
     this.settleReady(error);
     this.o.log.info('SIP connection failed', { remote: this.describe(), code: error.code, error: error.message });
-    this.o.onEvent({ type: 'connection-failed', remote: this.remote, error });
     this.cancelTimers();
     this.socket.destroy();
+    this.reportGone();
+    this.o.onEvent({ type: 'connection-failed', remote: this.remote, error });
+  }
+
+  private reportGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.o.onGone(this);
   }
 
   private onClose(): void {
@@ -284,7 +293,7 @@ export class StreamConnection {
       const reason = this.closeReason;
       this.o.onEvent({ type: 'closed', remote: this.remote, reason, ...(this.lastError && reason !== 'local' && reason !== 'idle' ? { error: this.lastError } : {}) });
     }
-    this.o.onGone(this);
+    this.reportGone();
   }
 
   private cancelTimers(): void {

@@ -30,7 +30,7 @@ export function startOutgoingCall(
   target: string,
   localMedia: { address: string; port: number },
   now: number,
-  options: { selfTest?: boolean; anonymous?: boolean } = {},
+  options: { selfTest?: boolean; anonymous?: boolean; emergency?: boolean } = {},
 ): Call {
   const { ctx } = host;
   const a = ctx.account;
@@ -62,7 +62,12 @@ export function startOutgoingCall(
     branch: `z9hG4bK${ctx.random()}`,
     contact: `<${host.contact()}>`,
     userAgent: ctx.userAgent,
-    headers: [['Allow', ALLOWED_METHODS], ...privacy],
+    headers: [
+      ['Allow', ALLOWED_METHODS],
+      ...privacy,
+      // RFC 4412: emergency calls ask for priority where the provider supports it
+      ...(options.emergency ? ([['Resource-Priority', 'esnet.1'], ['Priority', 'emergency']] as Array<[string, string]>) : []),
+    ],
     body: Buffer.from(formatAudioDescription(description)),
     contentType: 'application/sdp',
   });

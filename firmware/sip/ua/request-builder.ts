@@ -26,7 +26,8 @@ export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY
 
 export function viaValue(local: LocalAddress, branch: string): string {
   const host = local.address.includes(':') ? `[${local.address}]` : local.address;
-  return `SIP/2.0/${local.transport.toUpperCase()} ${host}:${local.port};branch=${branch};rport`;
+  // rport: RFC 3581; oc: we support RFC 7339 overload control
+  return `SIP/2.0/${local.transport.toUpperCase()} ${host}:${local.port};branch=${branch};rport;oc`;
 }
 
 export function hostPort(address: string, port?: number): string {

@@ -10,7 +10,8 @@ export type CallEndReason =
   | 'rejected'
   | 'failed'
   | 'timeout'
-  | 'no-ack';
+  | 'no-ack'
+  | 'overload';
 
 /** What the UA core tells the application (the line controller). */
 export type UaEvent =

@@ -28,6 +28,7 @@ import { onRefer, onReferNotify, sendRefer, sendReferNotify } from './call-refer
 import type { ReInviteHost } from './call-reinvite.js';
 import { Registration } from './registration.js';
 import { MwiSubscription } from './mwi-subscription.js';
+import { OverloadControl } from './overload.js';
 import { ALLOWED_METHODS } from './request-builder.js';
 import type { ResponseHandler, UaContext } from './ua-context.js';
 import type { CallEndReason, RegistrationState, UaEvent } from './ua-events.js';
@@ -40,6 +41,8 @@ export interface UserAgentOptions {
   userAgent?: string;
   timers?: SipTimers;
   random?: () => string;
+  /** Emergency numbers (never throttled, sent with priority). */
+  isEmergency?: (number: string) => boolean;
   /** Digest verifier for incoming INVITEs; `enforce` challenges every call, otherwise only self-tests. */
   inviteAuth?: { verifier: DigestVerifier; enforce: boolean };
   /** What to do about bindings of our account that we did not make. */
@@ -61,6 +64,7 @@ export class UserAgent implements UasHost, ReInviteHost {
   private readonly calls = new Map<string, Call>();
   private readonly registration: Registration;
   private now = 0;
+  readonly overload = new OverloadControl();
   private readonly selfTests = new Map<string, { challengeAnswered: boolean }>();
   /** Requests dropped silently by the inbound policy (for STATUS and tests). */
   droppedByPolicy = 0;
@@ -198,7 +202,17 @@ export class UserAgent implements UasHost, ReInviteHost {
   }
 
   invite(target: string, localMedia: { address: string; port: number }, now: number, options: { anonymous?: boolean } = {}): string {
-    const call = startOutgoingCall(this, target, localMedia, now, options);
+    const emergency = this.options.isEmergency?.(target) ?? false;
+    const admit = this.overload.admit(emergency, now);
+    if (!admit.ok) {
+      // refused locally: the user hears congestion; nothing is sent to an overloaded provider
+      const id = `local-${this.ctx.random()}`;
+      this.ctx.log.warn('call refused: provider overload', { reason: admit.reason, retryInS: Math.ceil(admit.retryInMs / 1000) });
+      // reported on the next tick, after the caller has learnt the call id
+      this.schedule(now, () => this.ctx.emit({ type: 'call-ended', callId: id, reason: 'overload', status: 503 }));
+      return id;
+    }
+    const call = startOutgoingCall(this, target, localMedia, now, { ...options, emergency });
     this.calls.set(call.id, call);
     this.pump(now);
     return call.id;
@@ -313,6 +327,7 @@ export class UserAgent implements UasHost, ReInviteHost {
     }
     if (call.endedReported) return;
     call.endedReported = true;
+    this.ctx.log.info('call ended', { callId: call.id, reason, ...(status !== undefined ? { status } : {}) });
     this.ctx.emit({ type: 'call-ended', callId: call.id, reason, ...(status !== undefined ? { status } : {}) });
   }
 
@@ -340,6 +355,7 @@ export class UserAgent implements UasHost, ReInviteHost {
           this.out.push({ type: 'transmit', data: serializeMessage(o.message), destination: o.destination });
           break;
         case 'response':
+          this.overload.observe(o.response, now);
           this.handlers.get(o.tx)?.onResponse(o.response, now, o.retransmission);
           break;
         case 'timeout': {
