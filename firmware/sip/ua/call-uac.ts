@@ -6,6 +6,8 @@ import { answerChallenge } from './auth-retry.js';
 import { Call } from './call.js';
 import { dialogAsUac, inDialogRequest, nextHop } from './dialog.js';
 import { ALLOWED_METHODS, buildRequest } from './request-builder.js';
+import { parseNameAddr } from '../message/name-addr.js';
+import { formatUri } from '../message/uri.js';
 import type { UaContext } from './ua-context.js';
 
 export interface CallHost {
@@ -112,6 +114,12 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
   }
   if (r.status < 300) {
     if (retransmission || call.ack) {
+      const tag = /;\s*tag=([^;\s]+)/i.exec(r.headers.get('To') ?? '')?.[1];
+      if (call.dialog && tag && tag !== call.dialog.remoteTag) {
+        // a forked 2xx from another branch: confirm that dialog and end it at once (RFC 3261 §13.2.2.4)
+        endExtraDialog(host, invite, r, now);
+        return;
+      }
       if (call.ack) ctx.sendStateless(call.ack, hopFor(host, call.ack));
       return;
     }
@@ -153,6 +161,24 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
       return;
     }
   }
+  if (r.status >= 300 && r.status < 400 && call.state !== 'cancelling' && call.redirects < 3) {
+    // follow a redirect: the first Contact becomes the new target (RFC 3261 §8.1.3.4)
+    const contact = r.headers.getAll('Contact')[0];
+    if (contact) {
+      try {
+        const target = formatUri(parseNameAddr(contact).uri);
+        call.redirects++;
+        ctx.log.info('following redirect', { callId: call.id, status: r.status, target });
+        const retry: SipRequest = { ...invite, uri: target, headers: invite.headers.clone() };
+        retry.headers.set('Via', invite.headers.get('Via')!.replace(/branch=[^;,\s]+/, `branch=z9hG4bK${ctx.random()}`));
+        retry.headers.set('CSeq', `${parseInt(invite.headers.get('CSeq')!, 10) + 1} INVITE`);
+        sendInvite(host, call, retry, now);
+        return;
+      } catch (e) {
+        ctx.log.warn('unusable redirect Contact', { callId: call.id, error: e });
+      }
+    }
+  }
   const reason = call.state === 'cancelling' && r.status === 487 ? 'cancelled' : 'rejected';
   host.endCall(call, reason, r.status);
 }
@@ -188,4 +214,17 @@ function sendCancel(host: CallHost, call: Call, now: number): void {
   });
   cancel.headers.set('Via', inv.headers.get('Via')!);
   host.ctx.sendRequest(cancel, host.ctx.proxy, now, { onResponse: () => {}, onTimeout: () => {} });
+}
+
+/** ACK and BYE a dialog created by an extra (forked) 2xx. */
+function endExtraDialog(host: CallHost, invite: SipRequest, r: SipResponse, now: number): void {
+  const { ctx } = host;
+  const cseq = parseInt(invite.headers.get('CSeq')!, 10);
+  const dialog = dialogAsUac(invite, r, cseq);
+  const ack = inDialogRequest(dialog, { method: 'ACK', local: ctx.local, branch: `z9hG4bK${ctx.random()}`, cseq, userAgent: ctx.userAgent });
+  ack.headers.set('CSeq', `${cseq} ACK`);
+  ctx.sendStateless(ack, hopFor(host, ack));
+  const bye = inDialogRequest(dialog, { method: 'BYE', local: ctx.local, branch: `z9hG4bK${ctx.random()}`, userAgent: ctx.userAgent });
+  ctx.log.info('ending an extra forked dialog', { callId: dialog.callId, remoteTag: dialog.remoteTag });
+  ctx.sendRequest(bye, hopFor(host, bye), now, { onResponse: () => {}, onTimeout: () => {} });
 }

@@ -67,6 +67,8 @@ export class Call {
   /** Transfer we requested (REFER) and its progress. */
   transferState: 'none' | 'requested' | 'accepted' | 'done' | 'failed' = 'none';
   referNotifySeq = 0;
+  /** UAC: redirects followed so far (3xx). */
+  redirects = 0;
   /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */
   selfTest = false;
 

@@ -331,5 +331,78 @@ calls('out-of-dialog REFER and unsolicited resync NOTIFY are refused; MWI NOTIFY
   assert.equal(r.events, ['mwi-notify']);
 });
 
+/** A node that answers INVITE with scripted responses (forking, redirects). */
+function scripted(endpoint: Endpoint, answer: (req: SipRequest) => Array<{ status: number; tag: string; headers?: Array<[string, string]>; sdp?: boolean }>) {
+  const out: Array<{ data: Buffer; destination: Endpoint }> = [];
+  const seen: SipRequest[] = [];
+  const sdp = 'v=0\r\no=x 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+  const node: NetNode = {
+    endpoint,
+    receive(data, from) {
+      const req = parseMessage(data) as SipRequest;
+      seen.push(req);
+      if (req.kind !== 'request' || req.method === 'ACK') return;
+      if (req.method !== 'INVITE') {
+        out.push({ data: serializeMessage(createResponse(req, 200)), destination: from });
+        return;
+      }
+      for (const r of answer(req)) {
+        const resp = createResponse(req, r.status, undefined, {
+          toTag: r.tag,
+          headers: r.headers?.some(([n]) => n === 'Contact') ? r.headers : [['Contact', `<sip:peer-${r.tag}@10.0.0.7:5090>`], ...(r.headers ?? [])],
+          ...(r.sdp ? { body: Buffer.from(sdp), contentType: 'application/sdp' } : {}),
+        });
+        out.push({ data: serializeMessage(resp), destination: from });
+      }
+    },
+    handleTimeout: () => {},
+    nextDeadline: () => undefined,
+    drain: () => ({ transmits: out.splice(0), events: [] }),
+  };
+  return { node, seen };
+}
+
+calls('forking: a second 2xx from another branch is ACKed and ended with BYE; the call keeps the first', () => {
+  const net = new Net();
+  const proxyEp: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const p = scripted(proxyEp, () => [
+    { status: 200, tag: 'fork1', sdp: true },
+    { status: 200, tag: 'fork2', sdp: true },
+  ]);
+  net.add(p.node);
+  // the forked dialogs' Contacts live on 10.0.0.7:5090: route them to the same scripted node
+  const p2 = scripted({ address: '10.0.0.7', port: 5090, transport: 'udp' }, () => []);
+  net.add(p2.node);
+  const a = makeUa('1000', 5070, proxyEp);
+  net.add(a.node);
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  assert.is(net.eventsOf(a.node).filter((e) => e.type === 'call-answered').length, 1);
+  const acks = p2.seen.filter((r) => r.method === 'ACK');
+  const byes = p2.seen.filter((r) => r.method === 'BYE');
+  assert.equal(acks.map((r) => r.uri).sort(), ['sip:peer-fork1@10.0.0.7:5090', 'sip:peer-fork2@10.0.0.7:5090']);
+  assert.equal(byes.map((r) => r.uri), ['sip:peer-fork2@10.0.0.7:5090']);
+  assert.not.ok(net.eventsOf(a.node).some((e) => e.type === 'call-ended'));
+  void id;
+});
+
+calls('a 302 redirect is followed to its Contact', () => {
+  const net = new Net();
+  const proxyEp: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const p = scripted(proxyEp, (req) =>
+    req.uri.startsWith('sip:2000@') ? [{ status: 302, tag: 'r1', headers: [['Contact', '<sip:5550000@lab.test>']] }] : [{ status: 200, tag: 'ok', sdp: true }],
+  );
+  net.add(p.node);
+  const p2 = scripted({ address: '10.0.0.7', port: 5090, transport: 'udp' }, () => []);
+  net.add(p2.node);
+  const a = makeUa('1000', 5070, proxyEp);
+  net.add(a.node);
+  a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  const invites = p.seen.filter((r) => r.method === 'INVITE').map((r) => r.uri);
+  assert.equal(invites, ['sip:2000@lab.test', 'sip:5550000@lab.test']);
+  assert.ok(net.eventsOf(a.node).some((e) => e.type === 'call-answered'));
+});
+
 reg.run();
 calls.run();
