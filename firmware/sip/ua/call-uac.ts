@@ -12,6 +12,8 @@ import type { UaContext } from './ua-context.js';
 
 export interface CallHost {
   ctx: UaContext;
+  /** PRACK a reliable provisional (RFC 3262), when supported. */
+  prack?(call: Call, invite: SipRequest, r: SipResponse, now: number): void;
   endCall(call: Call, reason: import('./ua-events.js').CallEndReason, status?: number): void;
   sendBye(call: Call, now: number): void;
   contact(): string;
@@ -66,6 +68,7 @@ export function startOutgoingCall(
     userAgent: ctx.userAgent,
     headers: [
       ['Allow', ALLOWED_METHODS],
+      ['Supported', '100rel, replaces'],
       ...privacy,
       // RFC 4412: emergency calls ask for priority where the provider supports it
       ...(options.emergency ? ([['Resource-Priority', 'esnet.1'], ['Priority', 'emergency']] as Array<[string, string]>) : []),
@@ -100,6 +103,9 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
       return;
     }
     if (!call.can('provisional')) return;
+    if (r.headers.has('RSeq') && r.headers.getAll('Require').some((t) => t.trim().toLowerCase() === '100rel') && host.prack) {
+      host.prack(call, invite, r, now);
+    }
     call.transition('provisional');
     let earlyMedia;
     if (hasSdp(r) && call.localDescription) {
@@ -124,7 +130,7 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
       return;
     }
     const cseq = parseInt(invite.headers.get('CSeq')!, 10);
-    call.dialog = dialogAsUac(invite, r, cseq);
+    call.dialog = dialogAsUac(invite, r, Math.max(cseq, call.earlyDialog?.localSeq ?? 0));
     call.ack = inDialogRequest(call.dialog, { method: 'ACK', local: ctx.local, branch: `z9hG4bK${ctx.random()}`, cseq, userAgent: ctx.userAgent });
     call.ack.headers.set('CSeq', `${cseq} ACK`);
     ctx.sendStateless(call.ack, hopFor(host, call.ack));

@@ -8,9 +8,13 @@ import { Call } from './call.js';
 import type { CallHost } from './call-uac.js';
 import { dialogAsUas } from './dialog.js';
 import { ALLOWED_METHODS } from './request-builder.js';
+import { requires100rel, sendReliableProvisional } from './reliable-provisional.js';
+import type { UasReliableHost } from './reliable-provisional.js';
 
 export interface UasHost extends CallHost {
   respond(tx: unknown, response: SipResponse, now: number): void;
+  /** Present when the host can send reliable provisionals (RFC 3262). */
+  reliable?: UasReliableHost;
 }
 
 function hasSdp(msg: SipRequest): boolean {
@@ -45,6 +49,7 @@ function dialogResponse(host: UasHost, call: Call, status: number, body?: { sdp:
     headers: [
       ['Contact', `<${host.contact()}>`],
       ['Allow', ALLOWED_METHODS],
+      ['Supported', '100rel, replaces, timer'],
       ...(host.ctx.userAgent ? ([['Server', host.ctx.userAgent]] as Array<[string, string]>) : []),
     ],
     ...(body ? { body: Buffer.from(body.sdp), contentType: 'application/sdp' } : {}),
@@ -54,7 +59,9 @@ function dialogResponse(host: UasHost, call: Call, status: number, body?: { sdp:
 
 export function sendRinging(host: UasHost, call: Call, now: number): void {
   if (call.state !== 'offered') return;
-  host.respond(call.serverTx, dialogResponse(host, call, 180), now);
+  const ringing = dialogResponse(host, call, 180);
+  if (requires100rel(call.invite) && host.reliable) sendReliableProvisional(host.reliable, call, ringing, now);
+  else host.respond(call.serverTx, ringing, now);
 }
 
 /** Answer with 200 OK; returns the negotiated media, or undefined when the offer comes in the ACK. */

@@ -67,6 +67,12 @@ export class Call {
   /** Transfer we requested (REFER) and its progress. */
   transferState: 'none' | 'requested' | 'accepted' | 'done' | 'failed' = 'none';
   referNotifySeq = 0;
+  /** RFC 3262: our last RSeq and the one not yet PRACKed (UAS); the last RSeq seen (UAC). */
+  rseq: number | undefined;
+  unackedRseq: number | undefined;
+  lastRseqSeen: number | undefined;
+  /** UAC: the early dialog of a reliable provisional (for PRACK). */
+  earlyDialog: import('./dialog.js').Dialog | undefined;
   /** UAC: redirects followed so far (3xx). */
   redirects = 0;
   /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */

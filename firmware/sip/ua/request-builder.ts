@@ -22,7 +22,7 @@ export interface RequestSpec {
   maxForwards?: number;
 }
 
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY';
+export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, PRACK, UPDATE';
 
 export function viaValue(local: LocalAddress, branch: string): string {
   const host = local.address.includes(':') ? `[${local.address}]` : local.address;

@@ -28,6 +28,7 @@ import { onRefer, onReferNotify, sendRefer, sendReferNotify } from './call-refer
 import type { ReInviteHost } from './call-reinvite.js';
 import { Registration } from './registration.js';
 import { MwiSubscription } from './mwi-subscription.js';
+import { onPrack, prackProvisional } from './reliable-provisional.js';
 import { OverloadControl } from './overload.js';
 import { ALLOWED_METHODS } from './request-builder.js';
 import type { ResponseHandler, UaContext } from './ua-context.js';
@@ -53,7 +54,7 @@ export interface UserAgentOptions {
 
 export type UaOutput = { type: 'transmit'; data: Buffer; destination: Endpoint } | { type: 'event'; event: UaEvent };
 
-const KNOWN_UNSUPPORTED = new Set(['SUBSCRIBE', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'PUBLISH', 'REGISTER']);
+const KNOWN_UNSUPPORTED = new Set(['SUBSCRIBE', 'INFO', 'MESSAGE', 'PUBLISH', 'REGISTER']);
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/i;
 
 export class UserAgent implements UasHost, ReInviteHost {
@@ -65,6 +66,9 @@ export class UserAgent implements UasHost, ReInviteHost {
   private readonly registration: Registration;
   private now = 0;
   readonly overload = new OverloadControl();
+  get reliable(): this {
+    return this;
+  }
   private readonly selfTests = new Map<string, { challengeAnswered: boolean }>();
   /** Requests dropped silently by the inbound policy (for STATUS and tests). */
   droppedByPolicy = 0;
@@ -125,7 +129,7 @@ export class UserAgent implements UasHost, ReInviteHost {
         this.options.log.info('dropped request by policy', { method: msg.method, from: `${from.address}:${from.port}`, reason: verdict.reason });
         return;
       }
-      const problem = validateRequest(msg);
+      const problem = validateRequest(msg, { supportedExtensions: ['100rel', 'replaces', 'timer'] });
       if (problem && msg.method !== 'ACK') {
         const r = createResponse(msg, problem.status, problem.reason);
         for (const [n, v] of problem.headers ?? []) r.headers.append(n, v);
@@ -268,6 +272,10 @@ export class UserAgent implements UasHost, ReInviteHost {
     this.respond(call.serverTx, createResponse(call.invite, status, undefined, { toTag: call.localTag }), now);
     this.endCall(call, 'local-hangup', status);
     this.pump(now);
+  }
+
+  prack(call: Call, invite: SipRequest, r: SipResponse, now: number): void {
+    prackProvisional(this, call, invite, r, now);
   }
 
   /** Hold (re-INVITE sendonly) or resume (sendrecv) a confirmed call. Returns false if not possible now. */
@@ -461,6 +469,18 @@ export class UserAgent implements UasHost, ReInviteHost {
           return this.onNotifyOther(request, tx, now, true);
         }
         return this.onNotifyOther(request, tx, now, false);
+      }
+      case 'PRACK': {
+        const call = this.calls.get(request.headers.get('Call-ID') ?? '');
+        const tag = parseNameAddr(request.headers.get('To')!).params.get('tag');
+        if (!call || call.localTag !== tag) return reply(481);
+        return onPrack(this, call, request, tx, now);
+      }
+      case 'UPDATE': {
+        // RFC 3311: a session change inside the dialog; answered like a re-INVITE without an ACK
+        const call = this.findDialogCall(request);
+        if (!call) return reply(481);
+        return onReInvite(this, call, request, tx, now);
       }
       case 'OPTIONS':
         return reply(200, [['Allow', ALLOWED_METHODS], ['Accept', 'application/sdp'], ...(this.ctx.userAgent ? ([['Server', this.ctx.userAgent]] as Array<[string, string]>) : [])]);

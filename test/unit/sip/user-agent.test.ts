@@ -404,5 +404,51 @@ calls('a 302 redirect is followed to its Contact', () => {
   assert.ok(net.eventsOf(a.node).some((e) => e.type === 'call-answered'));
 });
 
+calls('100rel as UAS: a required reliable 180 carries RSeq, is retransmitted until PRACK, and the PRACK gets 200', () => {
+  const b = makeUa('2000', 5080, { address: '10.0.0.9', port: 5060, transport: 'udp' });
+  const from: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const invite = Buffer.from(
+    'INVITE sip:2000@10.0.0.1:5080 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKrel1\r\nMax-Forwards: 70\r\nFrom: <sip:1000@lab.test>;tag=caller\r\nTo: <sip:2000@lab.test>\r\nCall-ID: rel-1\r\nCSeq: 7 INVITE\r\nContact: <sip:1000@10.0.0.9:5060>\r\nRequire: 100rel\r\nContent-Length: 0\r\n\r\n',
+  );
+  const sent = (): string[] => {
+    const out: string[] = [];
+    for (let o = b.ua.poll(); o; o = b.ua.poll()) if (o.type === 'transmit') out.push(o.data.toString());
+    return out;
+  };
+  b.ua.receive(invite, from, 0);
+  sent();
+  b.ua.ringing('rel-1', 10);
+  const ringing = sent().find((m) => m.startsWith('SIP/2.0 180'))!;
+  assert.match(ringing, /Require: 100rel/);
+  const rseq = /RSeq: (\d+)/.exec(ringing)![1];
+  const toTag = /To: .*;tag=([^\r;]+)/.exec(ringing)![1];
+  b.ua.handleTimeout(510);
+  assert.ok(sent().some((m) => m.startsWith('SIP/2.0 180')), 'retransmitted after T1');
+  const prack = Buffer.from(
+    `PRACK sip:2000@10.0.0.1:5080 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKpr1\r\nMax-Forwards: 70\r\nFrom: <sip:1000@lab.test>;tag=caller\r\nTo: <sip:2000@lab.test>;tag=${toTag}\r\nCall-ID: rel-1\r\nCSeq: 8 PRACK\r\nRAck: ${rseq} 7 INVITE\r\nContent-Length: 0\r\n\r\n`,
+  );
+  b.ua.receive(prack, from, 600);
+  assert.ok(sent().some((m) => m.startsWith('SIP/2.0 200') && m.includes('PRACK')));
+  b.ua.handleTimeout(1600);
+  b.ua.handleTimeout(3600);
+  assert.not.ok(sent().some((m) => m.startsWith('SIP/2.0 180')), 'no more retransmissions once PRACKed');
+});
+
+calls('100rel as UAC: a reliable 183 is PRACKed with the right RAck', () => {
+  const net = new Net();
+  const proxyEp: Endpoint = { address: '10.0.0.9', port: 5060, transport: 'udp' };
+  const p = scripted(proxyEp, () => [{ status: 183, tag: 'e1', headers: [['Require', '100rel'], ['RSeq', '42']] }]);
+  net.add(p.node);
+  const p2 = scripted({ address: '10.0.0.7', port: 5090, transport: 'udp' }, () => []);
+  net.add(p2.node);
+  const a = makeUa('1000', 5070, proxyEp);
+  net.add(a.node);
+  a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  const prack = p2.seen.find((r) => r.method === 'PRACK');
+  assert.ok(prack, 'PRACK sent to the early dialog target');
+  assert.is(prack!.headers.get('RAck'), '42 1 INVITE');
+});
+
 reg.run();
 calls.run();
