@@ -103,3 +103,29 @@ function finish(host: ReInviteHost, call: Call, now: number): void {
     sendDirection(host, call, now);
   }
 }
+
+/**
+ * Arm the session timer of a confirmed call (RFC 4028 §10): as refresher, re-INVITE at half the
+ * interval; otherwise end the call if no refresh arrives by interval - min(32, interval/3).
+ */
+export function armSessionTimer(host: ReInviteHost, call: Call, now: number): void {
+  const terms = call.sessionTerms;
+  if (!terms) return;
+  const epoch = ++call.sessionEpoch;
+  if (call.weRefresh) {
+    host.schedule(now + (terms.intervalS * 1000) / 2, (t) => {
+      if (call.sessionEpoch !== epoch || call.state !== 'confirmed') return;
+      host.ctx.log.debug('session refresh', { callId: call.id });
+      if (call.reinvitePending) call.reinviteQueued = true;
+      else sendDirection(host, call, t);
+      armSessionTimer(host, call, t);
+    });
+  } else {
+    const grace = Math.min(32, terms.intervalS / 3);
+    host.schedule(now + (terms.intervalS - grace) * 1000, (t) => {
+      if (call.sessionEpoch !== epoch || call.state !== 'confirmed') return;
+      host.ctx.log.warn('session expired: no refresh from the far end; ending the call', { callId: call.id });
+      host.sendBye(call, t);
+    });
+  }
+}

@@ -7,11 +7,14 @@ import { Call } from './call.js';
 import { dialogAsUac, inDialogRequest, nextHop } from './dialog.js';
 import { ALLOWED_METHODS, buildRequest } from './request-builder.js';
 import { parseNameAddr } from '../message/name-addr.js';
+import { DEFAULT_SE, uacTerms } from './session-timer.js';
 import { formatUri } from '../message/uri.js';
 import type { UaContext } from './ua-context.js';
 
 export interface CallHost {
   ctx: UaContext;
+  /** Start the session timer of a confirmed call (RFC 4028), when supported. */
+  armSession?(call: Call, now: number): void;
   /** PRACK a reliable provisional (RFC 3262), when supported. */
   prack?(call: Call, invite: SipRequest, r: SipResponse, now: number): void;
   endCall(call: Call, reason: import('./ua-events.js').CallEndReason, status?: number): void;
@@ -68,7 +71,8 @@ export function startOutgoingCall(
     userAgent: ctx.userAgent,
     headers: [
       ['Allow', ALLOWED_METHODS],
-      ['Supported', '100rel, replaces'],
+      ['Supported', '100rel, replaces, timer'],
+      ['Session-Expires', String(DEFAULT_SE)],
       ...privacy,
       // RFC 4412: emergency calls ask for priority where the provider supports it
       ...(options.emergency ? ([['Resource-Priority', 'esnet.1'], ['Priority', 'emergency']] as Array<[string, string]>) : []),
@@ -141,6 +145,12 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
       return;
     }
     call.transition('answered');
+    const terms = uacTerms(r);
+    if (terms) {
+      call.sessionTerms = terms;
+      call.weRefresh = terms.refresher === 'uac';
+      host.armSession?.(call, now);
+    }
     try {
       if (!hasSdp(r) || !call.localDescription) throw new Error('2xx without SDP answer');
       call.media = acceptAnswer(parseAudioDescription(r.body.toString('utf8')), call.localDescription.formats);
@@ -163,6 +173,20 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
       retry.headers.delete('Authorization');
       retry.headers.delete('Proxy-Authorization');
       retry.headers.append(auth.name, auth.value);
+      sendInvite(host, call, retry, now);
+      return;
+    }
+  }
+  if (r.status === 422 && call.state !== 'cancelling' && !call.sessionRetried) {
+    // our Session-Expires was too small for the far end: retry with its Min-SE (RFC 4028 §7.4)
+    const minSe = parseInt(r.headers.get('Min-SE') ?? '', 10);
+    if (Number.isFinite(minSe) && minSe > 0 && minSe <= 86400) {
+      call.sessionRetried = true;
+      const retry: SipRequest = { ...invite, headers: invite.headers.clone() };
+      retry.headers.set('Via', invite.headers.get('Via')!.replace(/branch=[^;,\s]+/, `branch=z9hG4bK${ctx.random()}`));
+      retry.headers.set('CSeq', `${parseInt(invite.headers.get('CSeq')!, 10) + 1} INVITE`);
+      retry.headers.set('Session-Expires', String(Math.max(minSe, DEFAULT_SE)));
+      retry.headers.set('Min-SE', String(minSe));
       sendInvite(host, call, retry, now);
       return;
     }

@@ -8,10 +8,13 @@ import { Call } from './call.js';
 import type { CallHost } from './call-uac.js';
 import { dialogAsUas } from './dialog.js';
 import { ALLOWED_METHODS } from './request-builder.js';
+import { supportsTimer, termsHeaders, uasTerms } from './session-timer.js';
 import { requires100rel, sendReliableProvisional } from './reliable-provisional.js';
 import type { UasReliableHost } from './reliable-provisional.js';
 
 export interface UasHost extends CallHost {
+  /** Start (or restart) the session timer of `call`. */
+  armSession?(call: Call, now: number): void;
   respond(tx: unknown, response: SipResponse, now: number): void;
   /** Present when the host can send reliable provisionals (RFC 3262). */
   reliable?: UasReliableHost;
@@ -25,6 +28,15 @@ function hasSdp(msg: SipRequest): boolean {
 export function acceptIncomingInvite(host: UasHost, request: SipRequest, tx: unknown, now: number): Call | undefined {
   const call = new Call(request.headers.get('Call-ID')!, 'uas', request, host.ctx.random());
   call.serverTx = tx;
+  const st = uasTerms(request);
+  if (st.reject422) {
+    host.respond(tx, createResponse(request, 422, undefined, { toTag: call.localTag, headers: [['Min-SE', String(st.minSe)]] }), now);
+    return undefined;
+  }
+  if (st.terms) {
+    call.sessionTerms = st.terms;
+    call.weRefresh = st.terms.refresher === 'uas';
+  }
   if (hasSdp(request)) {
     try {
       call.remoteOffer = parseAudioDescription(request.body.toString('utf8'));
@@ -47,6 +59,7 @@ function dialogResponse(host: UasHost, call: Call, status: number, body?: { sdp:
   const r = createResponse(call.invite, status, undefined, {
     toTag: call.localTag,
     headers: [
+      ...(status >= 200 && call.sessionTerms ? termsHeaders(call.sessionTerms, supportsTimer(call.invite)) : []),
       ['Contact', `<${host.contact()}>`],
       ['Allow', ALLOWED_METHODS],
       ['Supported', '100rel, replaces, timer'],
@@ -87,6 +100,7 @@ export function answerIncomingCall(host: UasHost, call: Call, localMedia: { addr
   call.dialog = dialogAsUas(call.invite, call.localTag);
   call.transition('answer');
   host.respond(call.serverTx, dialogResponse(host, call, 200, { sdp: formatAudioDescription(description) }), now);
+  if (call.sessionTerms && host.armSession) host.armSession(call, now);
   return call.media;
 }
 
@@ -115,6 +129,8 @@ export function onReInvite(host: UasHost, call: Call, request: SipRequest, tx: u
   };
   if (call.state !== 'confirmed' || !call.localDescription) return respond(call.state === 'accepted' ? 491 : 481);
   if (call.reinvitePending) return respond(491); // glare: both sides re-INVITEd at once
+  // a re-INVITE/UPDATE from the far end is a session refresh (RFC 4028)
+  if (call.sessionTerms && host.armSession) host.armSession(call, now);
   if (!hasSdp(request)) return respond(200, formatAudioDescription(call.localDescription));
   try {
     const offer = parseAudioDescription(request.body.toString('utf8'));

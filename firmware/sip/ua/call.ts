@@ -73,6 +73,11 @@ export class Call {
   lastRseqSeen: number | undefined;
   /** UAC: the early dialog of a reliable provisional (for PRACK). */
   earlyDialog: import('./dialog.js').Dialog | undefined;
+  /** RFC 4028 terms and whether we are the refresher; `sessionEpoch` invalidates old timers. */
+  sessionTerms: import('./session-timer.js').SessionTimerTerms | undefined;
+  weRefresh = false;
+  sessionRetried = false;
+  sessionEpoch = 0;
   /** UAC: redirects followed so far (3xx). */
   redirects = 0;
   /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */

@@ -23,7 +23,7 @@ import { cancelOutgoingCall, startOutgoingCall, targetUri } from './call-uac.js'
 import { acceptIncomingInvite, answerIncomingCall, onAck, onReInvite, sendRinging } from './call-uas.js';
 import type { UasHost } from './call-uas.js';
 import { inDialogRequest, nextHop } from './dialog.js';
-import { setHold } from './call-reinvite.js';
+import { armSessionTimer, setHold } from './call-reinvite.js';
 import { onRefer, onReferNotify, sendRefer, sendReferNotify } from './call-refer.js';
 import type { ReInviteHost } from './call-reinvite.js';
 import { Registration } from './registration.js';
@@ -272,6 +272,10 @@ export class UserAgent implements UasHost, ReInviteHost {
     this.respond(call.serverTx, createResponse(call.invite, status, undefined, { toTag: call.localTag }), now);
     this.endCall(call, 'local-hangup', status);
     this.pump(now);
+  }
+
+  armSession(call: Call, now: number): void {
+    armSessionTimer(this, call, now);
   }
 
   prack(call: Call, invite: SipRequest, r: SipResponse, now: number): void {

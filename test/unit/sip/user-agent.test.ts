@@ -450,5 +450,25 @@ calls('100rel as UAC: a reliable 183 is PRACKed with the right RAck', () => {
   assert.is(prack!.headers.get('RAck'), '42 1 INVITE');
 });
 
+calls('session timers: the caller refreshes at half the interval; when refreshes stop, the callee ends the call', () => {
+  const { net, a, b } = pair();
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0);
+  net.flush();
+  assert.ok(net.log.some((l) => l.includes('SIP/2.0 200')));
+  const reinvites = () => net.log.filter((l) => / INVITE sip:2000@/.test(l) && !l.includes('lab.test')).length;
+  net.advanceTo(899_000);
+  assert.is(reinvites(), 0);
+  net.advanceTo(901_000);
+  assert.is(reinvites(), 1, 'refresh re-INVITE at 900 s');
+  net.advanceTo(3_000_000);
+  assert.not.ok(net.eventsOf(b.node).some((e) => e.type === 'call-ended'), 'refreshed calls stay up');
+  // the caller vanishes: its refreshes stop reaching the callee
+  net.drop = (d, f) => f.port === 5070;
+  net.advanceTo(6_000_000);
+  assert.ok(net.eventsOf(b.node).some((e) => e.type === 'call-ended'), 'the callee ended the expired session');
+});
+
 reg.run();
 calls.run();
