@@ -18,7 +18,9 @@ export function startBaresip(o: { user: string; password: string; proxyPort: num
   const config = readFileSync(path.join(PEERS(), 'baresip', 'config'), 'utf8')
     .replace(/sip_listen\s+\S+/, `sip_listen\t\t127.0.0.1:${o.sipPort}`)
     .replace(/audio_source\s+\S+/, `audio_source\t\tausine,${o.toneHz ?? 440}`)
-    .replace(/rtp_ports\s+\S+/, `rtp_ports\t\t${o.sipPort + 1000}-${o.sipPort + 1100}`);
+    .replace(/rtp_ports\s+\S+/, `rtp_ports\t\t${o.sipPort + 1000}-${o.sipPort + 1100}`)
+    // sndfile dumps the decoded far-end audio (what baresip hears) as WAV files into snd_path
+    .concat(`\nmodule\t\t\tsndfile.so\nsnd_path\t\t${dir}\n`);
   writeFileSync(path.join(dir, 'config'), config);
   writeFileSync(
     path.join(dir, 'accounts'),
@@ -31,7 +33,7 @@ export function startBaresip(o: { user: string; password: string; proxyPort: num
   return {
     proc,
     dir,
-    recordings: () => readdirSync(dir).filter((f) => f.endsWith('.wav')).map((f) => path.join(dir, f)),
+    recordings: () => readdirSync(dir).filter((f) => f.endsWith('-dec.wav') || f.endsWith('.wav')).sort((a, b) => Number(b.endsWith('-dec.wav')) - Number(a.endsWith('-dec.wav'))).map((f) => path.join(dir, f)),
   };
 }
 
