@@ -39,6 +39,8 @@ export interface NegotiatedMedia {
   ptime: number;
   /** Direction from our point of view. */
   direction: MediaDirection;
+  /** SDES-SRTP keys when the call is encrypted. */
+  srtp?: import('../../security/srtp-negotiation.js').SrtpKeys;
 }
 
 const STATIC_PT: Record<number, [string, number]> = { 0: ['PCMU', 8000], 8: ['PCMA', 8000], 9: ['G722', 8000], 18: ['G729', 8000] };

@@ -3,7 +3,8 @@
  * glare (491) with the RFC 3261 §14.1 retry timer.
  */
 import type { SipResponse } from '../message/types.js';
-import { acceptAnswer, formatAudioDescription, parseAudioDescription } from '../sdp/sdp.js';
+import { acceptAnswer, parseAudioDescription } from '../sdp/sdp.js';
+import { describe } from './call-security.js';
 import type { MediaDirection } from '../sdp/sdp.js';
 import type { Call } from './call.js';
 import type { CallHost } from './call-uac.js';
@@ -46,7 +47,7 @@ function sendDirection(host: ReInviteHost, call: Call, now: number): void {
     branch: `z9hG4bK${ctx.random()}`,
     contact: `<${host.contact()}>`,
     userAgent: ctx.userAgent,
-    body: Buffer.from(formatAudioDescription(description)),
+    body: Buffer.from(describe(call, description)),
     contentType: 'application/sdp',
   });
   const cseq = parseInt(request.headers.get('CSeq')!, 10);
@@ -63,7 +64,9 @@ function sendDirection(host: ReInviteHost, call: Call, now: number): void {
         if (retransmission) return;
         if (hasSdp(r)) {
           try {
+            const keys = call.media?.srtp;
             call.media = acceptAnswer(parseAudioDescription(r.body.toString('utf8')), call.localDescription!.formats);
+            if (keys) call.media.srtp = keys; // SDES keys stay for the call
             ctx.emit({ type: 'call-media', callId: call.id, media: call.media });
           } catch (e) {
             ctx.log.warn('re-INVITE answer unusable; keeping the old media', { callId: call.id, error: e });

@@ -1,6 +1,6 @@
 /** The calling side of a call (RFC 3261 §13.2): INVITE, auth retry, early media, ACK, CANCEL. */
 import type { SipRequest, SipResponse } from '../message/types.js';
-import { acceptAnswer, DEFAULT_FORMATS, formatAudioDescription, parseAudioDescription } from '../sdp/sdp.js';
+import { acceptAnswer, DEFAULT_FORMATS, parseAudioDescription } from '../sdp/sdp.js';
 import type { AudioDescription } from '../sdp/sdp.js';
 import { answerChallenge } from './auth-retry.js';
 import { Call } from './call.js';
@@ -8,6 +8,7 @@ import { dialogAsUac, inDialogRequest, nextHop } from './dialog.js';
 import { ALLOWED_METHODS, buildRequest } from './request-builder.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { DEFAULT_SE, uacTerms } from './session-timer.js';
+import { describeWith, offerSecurity, readAnswer } from './call-security.js';
 import { formatUri } from '../message/uri.js';
 import type { UaContext } from './ua-context.js';
 
@@ -58,6 +59,7 @@ export function startOutgoingCall(
   const privacy: Array<[string, string]> = options.anonymous
     ? [['Privacy', 'id'], ['P-Preferred-Identity', `<sip:${a.user}@${a.domain}>`]]
     : [];
+  const security = offerSecurity(ctx.srtp);
   const invite = buildRequest({
     method: 'INVITE',
     uri,
@@ -77,11 +79,12 @@ export function startOutgoingCall(
       // RFC 4412: emergency calls ask for priority where the provider supports it
       ...(options.emergency ? ([['Resource-Priority', 'esnet.1'], ['Priority', 'emergency']] as Array<[string, string]>) : []),
     ],
-    body: Buffer.from(formatAudioDescription(description)),
+    body: Buffer.from(describeWith(security, description)),
     contentType: 'application/sdp',
   });
   const call = new Call(invite.headers.get('Call-ID')!, 'uac', invite, tag);
   call.localDescription = description;
+  call.security = security;
   call.selfTest = options.selfTest ?? false;
   sendInvite(host, call, invite, now);
   return call;
@@ -114,7 +117,12 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
     let earlyMedia;
     if (hasSdp(r) && call.localDescription) {
       try {
-        earlyMedia = acceptAnswer(parseAudioDescription(r.body.toString('utf8')), call.localDescription.formats);
+        const text = r.body.toString('utf8');
+        const desc = parseAudioDescription(text);
+        earlyMedia = acceptAnswer(desc, call.localDescription.formats);
+        const sec = readAnswer(call, ctx.srtp, text, desc.raw?.protocol ?? 'RTP/AVP');
+        if (!sec.ok) throw new Error(sec.reason);
+        if (sec.keys) earlyMedia.srtp = sec.keys;
       } catch (e) {
         ctx.log.warn('ignoring unusable early-media SDP', { callId: call.id, error: e });
       }
@@ -153,7 +161,15 @@ function onInviteResponse(host: CallHost, call: Call, invite: SipRequest, r: Sip
     }
     try {
       if (!hasSdp(r) || !call.localDescription) throw new Error('2xx without SDP answer');
-      call.media = acceptAnswer(parseAudioDescription(r.body.toString('utf8')), call.localDescription.formats);
+      const text = r.body.toString('utf8');
+      const desc = parseAudioDescription(text);
+      call.media = acceptAnswer(desc, call.localDescription.formats);
+      const sec = readAnswer(call, ctx.srtp, text, desc.raw?.protocol ?? 'RTP/AVP');
+      if (!sec.ok) {
+        ctx.log.warn('ALERT srtp-negotiation-failed: the answer breaks the line\'s SRTP policy; hanging up', { code: 'srtp-negotiation-failed', callId: call.id, reason: sec.reason });
+        throw new Error(sec.reason);
+      }
+      if (sec.keys) call.media.srtp = sec.keys;
     } catch (e) {
       ctx.log.warn('call answered with unusable SDP; hanging up', { callId: call.id, error: e });
       host.sendBye(call, now);
@@ -258,3 +274,4 @@ function endExtraDialog(host: CallHost, invite: SipRequest, r: SipResponse, now:
   ctx.log.info('ending an extra forked dialog', { callId: dialog.callId, remoteTag: dialog.remoteTag });
   ctx.sendRequest(bye, hopFor(host, bye), now, { onResponse: () => {}, onTimeout: () => {} });
 }
+

@@ -1,7 +1,7 @@
 /** The called side of a call (RFC 3261 §13.3): offer, ringing, answer, re-INVITE, CANCEL. */
 import { createResponse } from '../message/response.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
-import { acceptAnswer, DEFAULT_FORMATS, formatAudioDescription, negotiate, parseAudioDescription } from '../sdp/sdp.js';
+import { acceptAnswer, DEFAULT_FORMATS, negotiate, parseAudioDescription } from '../sdp/sdp.js';
 import type { AudioDescription, NegotiatedMedia } from '../sdp/sdp.js';
 import { SdpError } from '../sdp/sdp-errors.js';
 import { Call } from './call.js';
@@ -9,6 +9,7 @@ import type { CallHost } from './call-uac.js';
 import { dialogAsUas } from './dialog.js';
 import { ALLOWED_METHODS } from './request-builder.js';
 import { supportsTimer, termsHeaders, uasTerms } from './session-timer.js';
+import { answerSecurity, describe } from './call-security.js';
 import { requires100rel, sendReliableProvisional } from './reliable-provisional.js';
 import type { UasReliableHost } from './reliable-provisional.js';
 
@@ -39,8 +40,11 @@ export function acceptIncomingInvite(host: UasHost, request: SipRequest, tx: unk
   }
   if (hasSdp(request)) {
     try {
-      call.remoteOffer = parseAudioDescription(request.body.toString('utf8'));
+      const text = request.body.toString('utf8');
+      call.remoteOffer = parseAudioDescription(text);
       negotiate(call.remoteOffer, DEFAULT_FORMATS); // refuse unusable offers before ringing
+      const sec = answerSecurity(call, host.ctx.srtp, text, call.remoteOffer.raw?.protocol ?? 'RTP/AVP');
+      if (sec.kind === 'reject') throw new SdpError('sdp-no-common-codec', `media security: ${sec.reason}`, 488);
     } catch (e) {
       const status = e instanceof SdpError ? e.status : 400;
       host.respond(tx, withWarning(createResponse(request, status, undefined, { toTag: call.localTag }), e), now);
@@ -99,7 +103,8 @@ export function answerIncomingCall(host: UasHost, call: Call, localMedia: { addr
   call.localDescription = description;
   call.dialog = dialogAsUas(call.invite, call.localTag);
   call.transition('answer');
-  host.respond(call.serverTx, dialogResponse(host, call, 200, { sdp: formatAudioDescription(description) }), now);
+  if (call.media && call.srtpKeys) call.media.srtp = call.srtpKeys;
+  host.respond(call.serverTx, dialogResponse(host, call, 200, { sdp: describe(call, description) }), now);
   if (call.sessionTerms && host.armSession) host.armSession(call, now);
   return call.media;
 }
@@ -131,7 +136,7 @@ export function onReInvite(host: UasHost, call: Call, request: SipRequest, tx: u
   if (call.reinvitePending) return respond(491); // glare: both sides re-INVITEd at once
   // a re-INVITE/UPDATE from the far end is a session refresh (RFC 4028)
   if (call.sessionTerms && host.armSession) host.armSession(call, now);
-  if (!hasSdp(request)) return respond(200, formatAudioDescription(call.localDescription));
+  if (!hasSdp(request)) return respond(200, describe(call, call.localDescription));
   try {
     const offer = parseAudioDescription(request.body.toString('utf8'));
     call.remoteHold = offer.direction === 'sendonly' || offer.direction === 'inactive' || isNullAddress(offer.address);
@@ -141,7 +146,8 @@ export function onReInvite(host: UasHost, call: Call, request: SipRequest, tx: u
     call.remoteOffer = offer;
     call.media = media;
     call.localDescription = { ...call.localDescription, direction: media.direction, sessionVersion: call.localDescription.sessionVersion + 1 };
-    respond(200, formatAudioDescription(call.localDescription));
+    if (call.srtpKeys) media.srtp = call.srtpKeys;
+    respond(200, describe(call, call.localDescription));
     host.ctx.emit({ type: 'call-media', callId: call.id, media });
   } catch (e) {
     respond(e instanceof SdpError ? e.status : 400);

@@ -78,6 +78,9 @@ export class Call {
   weRefresh = false;
   sessionRetried = false;
   sessionEpoch = 0;
+  /** Our side's media security (profile + crypto lines we send) and the agreed SRTP keys. */
+  security: { profile: 'RTP/AVP' | 'RTP/SAVP'; crypto: import('../../security/sdes.js').CryptoAttribute[] } | undefined;
+  srtpKeys: import('../../security/srtp-negotiation.js').SrtpKeys | undefined;
   /** UAC: redirects followed so far (3xx). */
   redirects = 0;
   /** UAC: a self-test call (never rings anything; a 401 from ourselves ends it). */

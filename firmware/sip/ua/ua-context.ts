@@ -15,6 +15,8 @@ export interface UaContext {
   /** The registrar/outbound proxy, resolved. */
   readonly proxy: Endpoint;
   readonly userAgent: string;
+  /** The line's SRTP policy. */
+  readonly srtp: import('../../security/srtp-negotiation.js').SrtpPolicy;
   readonly log: Logger;
   random(): string;
   sendRequest(request: SipRequest, destination: Endpoint, now: number, handler: ResponseHandler): void;

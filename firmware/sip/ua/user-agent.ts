@@ -42,6 +42,8 @@ export interface UserAgentOptions {
   userAgent?: string;
   timers?: SipTimers;
   random?: () => string;
+  /** SRTP policy of the line (SDES keys in SDP). Default off. */
+  srtp?: import('../../security/srtp-negotiation.js').SrtpPolicy;
   /** Emergency numbers (never throttled, sent with priority). */
   isEmergency?: (number: string) => boolean;
   /** Digest verifier for incoming INVITEs; `enforce` challenges every call, otherwise only self-tests. */
@@ -82,6 +84,7 @@ export class UserAgent implements UasHost, ReInviteHost {
       local: options.local,
       proxy: options.proxy,
       userAgent: options.userAgent ?? '',
+      srtp: options.srtp ?? 'off',
       log: options.log,
       random,
       sendRequest(request, destination, now, handler) {

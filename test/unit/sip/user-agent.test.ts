@@ -32,7 +32,7 @@ function uaNode(ua: UserAgent, endpoint: Endpoint): NetNode {
   };
 }
 
-function makeUa(user: string, port: number, proxy: Endpoint): { ua: UserAgent; node: NetNode } {
+function makeUa(user: string, port: number, proxy: Endpoint, srtp: 'off' | 'optional' | 'required' = 'off'): { ua: UserAgent; node: NetNode } {
   const endpoint: Endpoint = { address: '10.0.0.1', port, transport: 'udp' };
   const ua = new UserAgent({
     account: { registrarHost: proxy.address, registrarPort: proxy.port, domain: 'lab.test', user, authUser: user, password: `pass${user}`, expires: 600 },
@@ -41,6 +41,7 @@ function makeUa(user: string, port: number, proxy: Endpoint): { ua: UserAgent; n
     log: silentLogger,
     userAgent: 'tipring-test',
     random: rnd,
+    srtp,
   });
   return { ua, node: uaNode(ua, endpoint) };
 }
@@ -468,6 +469,41 @@ calls('session timers: the caller refreshes at half the interval; when refreshes
   net.drop = (d, f) => f.port === 5070;
   net.advanceTo(6_000_000);
   assert.ok(net.eventsOf(b.node).some((e) => e.type === 'call-ended'), 'the callee ended the expired session');
+});
+
+calls('SRTP required on both sides: RTP/SAVP with SDES keys, each side decrypts with the other side\'s key', () => {
+  const net = new Net();
+  const aEp: Endpoint = { address: '10.0.0.1', port: 5070, transport: 'udp' };
+  const bEp: Endpoint = { address: '10.0.0.1', port: 5080, transport: 'udp' };
+  const a = makeUa('1000', 5070, bEp, 'required');
+  const b = makeUa('2000', 5080, aEp, 'optional');
+  net.add(a.node);
+  net.add(b.node);
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  assert.ok(net.log.some((l) => l.includes('INVITE sip:2000@lab.test')));
+  const mb = b.ua.answer(id, { address: '10.0.0.1', port: 17000 }, 0)!;
+  net.flush();
+  const ans = net.eventsOf(a.node).find((e) => e.type === 'call-answered');
+  assert.ok(ans && ans.type === 'call-answered' && ans.media.srtp && mb.srtp, 'both sides have keys');
+  if (ans?.type === 'call-answered') {
+    assert.equal(Buffer.from(ans.media.srtp!.local.key), Buffer.from(mb.srtp!.remote.key));
+    assert.equal(Buffer.from(ans.media.srtp!.remote.key), Buffer.from(mb.srtp!.local.key));
+  }
+});
+
+calls('SRTP required at the callee but the caller offers plain RTP: 488', () => {
+  const net = new Net();
+  const aEp: Endpoint = { address: '10.0.0.1', port: 5070, transport: 'udp' };
+  const bEp: Endpoint = { address: '10.0.0.1', port: 5080, transport: 'udp' };
+  const a = makeUa('1000', 5070, bEp, 'off');
+  const b = makeUa('2000', 5080, aEp, 'required');
+  net.add(a.node);
+  net.add(b.node);
+  const id = a.ua.invite('2000', { address: '10.0.0.1', port: 16000 }, 0);
+  net.flush();
+  assert.not.ok(net.eventsOf(b.node).some((e) => e.type === 'incoming-call'));
+  assert.equal(net.eventsOf(a.node).at(-1), { type: 'call-ended', callId: id, reason: 'rejected', status: 488 });
 });
 
 reg.run();
