@@ -18,6 +18,7 @@ import { openRtpSocket } from './call/rtp-socket.js';
 import type { TipringConfig } from './config/schema.js';
 import { LineController } from './line/line-controller.js';
 import { DEFAULT_TIMINGS } from './line/line-fsm.js';
+import { lineFeatureOptions } from './line/line-options.js';
 import { getProfile } from './line/profiles/index.js';
 import { Ag1171Driver } from './line/slic/ag1171-driver.js';
 import type { SlicDriver } from './line/slic/types.js';
@@ -99,6 +100,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         log: lineLog.child({ part: 'sip' }),
         userAgent: config.sip.userAgent,
         timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
+        isEmergency: (n) => profile.emergencyNumbers.includes(n),
         inviteAuth: {
           verifier: new DigestVerifier({ realm: acct.domain, username: acct.authUser, password: acct.password, secret: randomBytes(32) }),
           enforce: config.security.authIncomingInvite,
@@ -125,6 +127,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         openRtp: (onPacket) => openRtpSocket(config.sip.bind, { min: config.rtp.portMin, max: config.rtp.portMax }, onPacket),
         mediaAddress: advertised,
         timings: { ...DEFAULT_TIMINGS, interDigitMs: lineCfg.dialTimeoutMs, ringCadence: profile.ring.cadences['default'] ?? DEFAULT_TIMINGS.ringCadence },
+        ...lineFeatureOptions(lineCfg.features, profile),
       });
       const rt = runtime;
       rt.onEvent((e) => {

@@ -3,7 +3,8 @@
 # already present are not fetched again. Needs root (or sudo).
 set -euo pipefail
 PKGS=(kamailio kamailio-tls-modules sip-tester baresip-core sipvicious libspandsp-dev libspeexdsp-dev
-      socat dnsmasq-base iproute2 pkg-config build-essential espeak-ng sox)
+      socat dnsmasq-base iproute2 pkg-config build-essential espeak-ng sox qemu-user g++-aarch64-linux-gnu
+      mtools fdisk e2fsprogs file xz-utils python3 openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,9 @@
 /**
- * One line's audio, sans-IO: runs once per PCM period. Plays tones or the far end's audio into the
- * earpiece, detects the keypad's DTMF, and packetises the mouthpiece into RTP when a call is up.
+ * One line's audio, sans-IO: runs once per PCM period. Plays tones or the far ends' audio into
+ * the earpiece, detects the keypad's DTMF, and packetises the mouthpiece into RTP for each call
+ * that is up. With two streams (three-way calling) the handset and the two far ends are mixed
+ * locally (ConferenceMixer): everyone hears the other two. The call-waiting tone is laid over
+ * the conversation rather than replacing it.
  */
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../core/log.js';
@@ -13,6 +16,7 @@ import { ToneGenerator } from '../media/tone-generator.js';
 import type { CountryProfile } from '../line/profiles/types.js';
 import type { ToneName } from '../line/line-fsm.js';
 import type { NegotiatedMedia } from '../sip/sdp/sdp.js';
+import { ConferenceMixer } from './conference-mixer.js';
 
 export interface RtpDatagram {
   data: Buffer;
@@ -27,20 +31,50 @@ export interface MediaStats {
   droppedMalformed: number;
 }
 
+const FRAME = 160;
+
+class Stream {
+  readonly jitter = new JitterBuffer({ frameSamples: FRAME, delayMs: 60 });
+  seq = randomInt(0, 0xffff);
+  timestamp = randomInt(0, 0x7fffffff);
+  readonly ssrc = randomInt(1, 0x7fffffff);
+  first = true;
+  readonly decoded = new Int16Array(FRAME);
+  readonly toSend = new Int16Array(FRAME);
+  hasAudio = false;
+  constructor(
+    public media: NegotiatedMedia,
+    public codec: AudioCodec,
+  ) {}
+
+  get sends(): boolean {
+    return this.media.direction === 'sendrecv' || this.media.direction === 'sendonly';
+  }
+
+  get plays(): boolean {
+    return this.media.direction === 'sendrecv' || this.media.direction === 'recvonly';
+  }
+
+  matches(from: { address: string; port: number }): boolean {
+    return from.address === this.media.remoteAddress && from.port === this.media.remotePort;
+  }
+}
+
+function sameEndpoint(a: NegotiatedMedia, b: NegotiatedMedia): boolean {
+  return a.remoteAddress === b.remoteAddress && a.remotePort === b.remotePort;
+}
+
 export class MediaPath {
   private tone: ToneGenerator | undefined;
-  private media: NegotiatedMedia | undefined;
-  private codec: AudioCodec | undefined;
-  private jitter = new JitterBuffer({ frameSamples: 160, delayMs: 60 });
+  private overlay: ToneGenerator | undefined;
+  private streams: Stream[] = [];
   private readonly detector = new DtmfDetector({ sampleRate: 8000 });
   private readonly digits: string[] = [];
   private readonly outbox: RtpDatagram[] = [];
-  private seq = randomInt(0, 0xffff);
-  private timestamp = randomInt(0, 0x7fffffff);
-  private readonly ssrc = randomInt(1, 0x7fffffff);
-  private first = true;
-  private readonly encodeBuf = new Uint8Array(160);
-  private readonly decodeBuf = new Int16Array(160);
+  private readonly encodeBuf = new Uint8Array(FRAME);
+  private readonly overlayBuf = new Int16Array(FRAME);
+  private readonly mixOut = new Int16Array(FRAME);
+  private readonly mixer = new ConferenceMixer({ participants: 3, frameSamples: FRAME });
   readonly stats: MediaStats = { sent: 0, received: 0, droppedForeign: 0, droppedMalformed: 0 };
 
   constructor(
@@ -53,48 +87,61 @@ export class MediaPath {
       this.tone = undefined;
       return;
     }
-    const spec = name === 'howler' ? this.profile.tones.howler : this.profile.tones[name];
+    const tones = this.profile.tones;
+    const spec = name === 'confirm' ? (tones.confirm ?? tones.stutter) : tones[name];
     this.tone = new ToneGenerator(spec, 8000);
   }
 
-  /** Start (or change) the RTP stream; null stops it. */
+  /** The call-waiting tone, laid over the conversation. */
+  setCallWaitingTone(on: boolean): void {
+    this.overlay = on ? new ToneGenerator(this.profile.tones.callWaiting, 8000) : undefined;
+  }
+
+  /** Start (or change) the one RTP stream; null stops it. */
   setStream(media: NegotiatedMedia | null): void {
-    if (!media) {
-      this.media = undefined;
-      this.codec = undefined;
-      return;
+    this.setStreams(media ? [media] : []);
+  }
+
+  /** The streams the handset is connected to (0, 1, or 2 = three-way, mixed). */
+  setStreams(list: readonly NegotiatedMedia[]): void {
+    const next: Stream[] = [];
+    for (const media of list.slice(0, 2)) {
+      const codec = getCodec(media.encoding);
+      if (!codec) {
+        this.log.warn('negotiated codec not available', { encoding: media.encoding });
+        continue;
+      }
+      const old = this.streams.find((s) => sameEndpoint(s.media, media));
+      if (old) {
+        old.media = media;
+        old.codec = codec;
+        next.push(old);
+      } else next.push(new Stream(media, codec));
     }
-    const codec = getCodec(media.encoding);
-    if (!codec) {
-      this.log.warn('negotiated codec not available', { encoding: media.encoding });
-      return;
-    }
-    const changed = !this.media || this.media.remoteAddress !== media.remoteAddress || this.media.remotePort !== media.remotePort;
-    this.media = media;
-    this.codec = codec;
-    if (changed) {
-      this.jitter.reset();
-      this.first = true;
-    }
+    this.streams = next;
   }
 
   get streaming(): boolean {
-    return this.media !== undefined;
+    return this.streams.length > 0;
+  }
+
+  get streamCount(): number {
+    return this.streams.length;
   }
 
   receiveRtp(data: Buffer, from: { address: string; port: number }, now: number): void {
-    const m = this.media;
-    if (!m) return;
-    if (from.address !== m.remoteAddress || from.port !== m.remotePort) {
+    if (this.streams.length === 0) return;
+    const s = this.streams.find((x) => x.matches(from));
+    if (!s) {
       this.stats.droppedForeign++;
       return;
     }
     if (isRtcp(data)) return;
     try {
       const p = parseRtp(data);
-      if (p.payloadType !== m.payloadType) return; // telephone-event and others: not played
+      if (p.payloadType !== s.media.payloadType) return; // telephone-event and others: not played
       this.stats.received++;
-      this.jitter.put(p, now);
+      s.jitter.put(p, now);
     } catch {
       this.stats.droppedMalformed++;
     }
@@ -103,37 +150,58 @@ export class MediaPath {
   /** The PCM period handler. */
   period(capture: Int16Array, playout: Int16Array, now: number): void {
     for (const d of this.detector.process(capture)) this.digits.push(d);
-    const m = this.media;
-    if (m && this.codec && (m.direction === 'sendrecv' || m.direction === 'sendonly')) {
-      const n = this.codec.encode(capture, this.encodeBuf);
-      this.outbox.push({
-        data: serializeRtp({
-          marker: this.first,
-          payloadType: m.payloadType,
-          sequence: this.seq,
-          timestamp: this.timestamp >>> 0,
-          ssrc: this.ssrc,
-          payload: this.encodeBuf.subarray(0, n),
-        }),
-        address: m.remoteAddress,
-        port: m.remotePort,
-      });
-      this.first = false;
-      this.seq = (this.seq + 1) & 0xffff;
-      this.timestamp = (this.timestamp + capture.length) >>> 0;
-      this.stats.sent++;
-    }
-    if (this.tone) {
-      this.tone.fill(playout);
-      return;
-    }
-    if (m && this.codec && (m.direction === 'sendrecv' || m.direction === 'recvonly')) {
-      const out = this.jitter.get(now);
+    for (const s of this.streams) {
+      s.hasAudio = false;
+      if (!s.plays) continue;
+      const out = s.jitter.get(now);
       if (out.kind === 'audio') {
-        const n = this.codec.decode(out.payload, this.decodeBuf);
-        playout.set(this.decodeBuf.subarray(0, Math.min(n, playout.length)));
+        s.decoded.fill(0);
+        const n = s.codec.decode(out.payload, s.decoded);
+        if (n < FRAME) s.decoded.fill(0, n);
+        s.hasAudio = true;
       }
     }
+    const [a, b] = this.streams;
+    const framed = capture.length === FRAME && playout.length === FRAME;
+    if (a && b && framed) {
+      this.mixer.mix([capture, a.hasAudio ? a.decoded : null, b.hasAudio ? b.decoded : null], [this.mixOut, a.toSend, b.toSend]);
+      this.send(a, a.toSend);
+      this.send(b, b.toSend);
+      if (!this.tone) playout.set(this.mixOut);
+    } else if (a) {
+      this.send(a, capture);
+      if (!this.tone && a.hasAudio) playout.set(a.decoded.subarray(0, Math.min(FRAME, playout.length)));
+    }
+    if (this.tone) this.tone.fill(playout);
+    if (this.overlay) {
+      const buf = playout.length === FRAME ? this.overlayBuf : new Int16Array(playout.length);
+      this.overlay.fill(buf);
+      for (let i = 0; i < playout.length; i++) {
+        const v = playout[i]! + buf[i]!;
+        playout[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      }
+    }
+  }
+
+  private send(s: Stream, pcm: Int16Array): void {
+    if (!s.sends) return;
+    const n = s.codec.encode(pcm, this.encodeBuf);
+    this.outbox.push({
+      data: serializeRtp({
+        marker: s.first,
+        payloadType: s.media.payloadType,
+        sequence: s.seq,
+        timestamp: s.timestamp >>> 0,
+        ssrc: s.ssrc,
+        payload: this.encodeBuf.subarray(0, n),
+      }),
+      address: s.media.remoteAddress,
+      port: s.media.remotePort,
+    });
+    s.first = false;
+    s.seq = (s.seq + 1) & 0xffff;
+    s.timestamp = (s.timestamp + pcm.length) >>> 0;
+    this.stats.sent++;
   }
 
   pollDigit(): string | undefined {

@@ -3,7 +3,7 @@
  * required in the YAML file (board, lines, and per line: profile, account.registrar,
  * account.user, account.password).
  */
-import type { AccountConfig, LineConfig, LogLevel, RigConfig, RtpConfig, SecurityConfig, SipConfig } from './schema.js';
+import type { AccountConfig, LineConfig, LineFeatureConfig, LogLevel, RigConfig, RtpConfig, SecurityConfig, SipConfig } from './schema.js';
 
 export interface ConfigDefaults {
   logLevel: LogLevel;
@@ -13,6 +13,7 @@ export interface ConfigDefaults {
   security: SecurityConfig;
   controlSocket: string;
   line: Pick<LineConfig, 'dialTimeoutMs'>;
+  features: LineFeatureConfig;
   /** domain and auth_user default to the registrar host and the user; see validate.ts. */
   account: Pick<AccountConfig, 'registrarPort' | 'expires'>;
 }
@@ -38,6 +39,21 @@ export const DEFAULTS: ConfigDefaults = deepFreeze({
   },
   controlSocket: '/tmp/tipring-control.sock',
   line: { dialTimeoutMs: 4000 },
+  features: {
+    digitMap: '',
+    starCodes: {},
+    callWaiting: true,
+    dnd: false,
+    dndStatus: 486,
+    forwardAll: '',
+    forwardBusy: '',
+    forwardNoAnswer: '',
+    forwardNoAnswerS: 20,
+    forwardMode: 'redirect',
+    hotline: '',
+    hotlineDelayS: 0,
+    mwi: false,
+  },
   account: { registrarPort: 5060, expires: 3600 },
 });
 

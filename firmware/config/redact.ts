@@ -41,6 +41,21 @@ export function configToYaml(config: TipringConfig, options: { redact?: boolean 
         expires: l.account.expires,
       },
       dial_timeout_ms: l.dialTimeoutMs,
+      features: {
+        digit_map: l.features.digitMap,
+        star_codes: { ...l.features.starCodes },
+        call_waiting: l.features.callWaiting,
+        dnd: l.features.dnd,
+        dnd_status: l.features.dndStatus,
+        forward_all: l.features.forwardAll,
+        forward_busy: l.features.forwardBusy,
+        forward_no_answer: l.features.forwardNoAnswer,
+        forward_no_answer_s: l.features.forwardNoAnswerS,
+        forward_mode: l.features.forwardMode,
+        hotline: l.features.hotline,
+        hotline_delay_s: l.features.hotlineDelayS,
+        mwi: l.features.mwi,
+      },
     })),
   };
   return stringify(shape);

@@ -66,6 +66,32 @@ export interface LineConfig {
   account: AccountConfig;
   /** Inter-digit timeout before the collected number is dialled, ms. */
   dialTimeoutMs: number;
+  /** Telephone features at the handset (dial plan, star codes, forwarding, DND, hotline, ...). */
+  features: LineFeatureConfig;
+}
+
+/** Per-line feature settings (docs/user-guide.md). */
+export interface LineFeatureConfig {
+  /** Digit map (firmware/line/digit-map.ts syntax); '' = the profile's default map. */
+  digitMap: string;
+  /** Star-code overrides: action name -> code, or null to switch the code off. */
+  starCodes: Record<string, string | null>;
+  callWaiting: boolean;
+  dnd: boolean;
+  /** SIP status callers get while DND is on: 486 Busy Here or 480 Temporarily Unavailable. */
+  dndStatus: 486 | 480;
+  forwardAll: string;
+  forwardBusy: string;
+  forwardNoAnswer: string;
+  forwardNoAnswerS: number;
+  /** 'redirect': 302 to the caller. (Re-originating from the device is not implemented.) */
+  forwardMode: 'redirect';
+  /** Hotline / warm-line number ('' = off). */
+  hotline: string;
+  /** 0 = hotline; N > 0 = warm line after N seconds without a digit. */
+  hotlineDelayS: number;
+  /** Subscribe to message-waiting indications (stutter dial tone). */
+  mwi: boolean;
 }
 
 export interface SecurityConfig {
@@ -118,6 +144,8 @@ export const LIMITS = {
   registrarPort: { min: 1, max: 65535 },
   expires: { min: 30, max: 86_400 },
   dialTimeoutMs: { min: 500, max: 60_000 },
+  forwardNoAnswerS: { min: 1, max: 300 },
+  hotlineDelayS: { min: 0, max: 60 },
 } as const;
 
 /** The TCP port of the rig endpoint for line `index` (0-based); 0 means "random". */

@@ -6,12 +6,15 @@ import { Checker, type ConfigPath, type Locator } from './checker.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { checkBindAddress, checkHost, parseHostPort } from './hosts.js';
+import { compileDigitMap } from '../line/digit-map.js';
+import { buildStarCodeTable, DEFAULT_STAR_CODES } from '../line/star-codes.js';
 import {
   LIMITS,
   LOG_LEVELS,
   type AccountConfig,
   type ConfigOptions,
   type LineConfig,
+  type LineFeatureConfig,
   type RigConfig,
   type SecurityConfig,
   type RtpConfig,
@@ -26,7 +29,22 @@ export const KEYS = {
   rtp: ['port_min', 'port_max'],
   rig: ['enabled', 'host', 'base_port'],
   security: ['accept_from', 'trusted', 'check_request_uri', 'auth_incoming_invite', 'alert_foreign_bindings', 'remove_foreign_bindings'],
-  line: ['profile', 'account', 'dial_timeout_ms'],
+  line: ['profile', 'account', 'dial_timeout_ms', 'features'],
+  features: [
+    'digit_map',
+    'star_codes',
+    'call_waiting',
+    'dnd',
+    'dnd_status',
+    'forward_all',
+    'forward_busy',
+    'forward_no_answer',
+    'forward_no_answer_s',
+    'forward_mode',
+    'hotline',
+    'hotline_delay_s',
+    'mwi',
+  ],
   account: ['registrar', 'domain', 'user', 'auth_user', 'password', 'display_name', 'expires'],
 } as const;
 
@@ -131,11 +149,67 @@ function readSecurity(c: Checker, value: unknown): SecurityConfig {
 
 function readLine(c: Checker, path: ConfigPath, value: unknown, options: ConfigOptions): LineConfig {
   const m = c.mapping(path, value, KEYS.line);
-  if (!m) return { profile: '', account: { ...PLACEHOLDER_ACCOUNT }, dialTimeoutMs: 0 };
+  if (!m) return { profile: '', account: { ...PLACEHOLDER_ACCOUNT }, dialTimeoutMs: 0, features: { ...DEFAULTS.features, starCodes: {} } };
   return {
     profile: c.choice([...path, 'profile'], m.profile, options.profiles),
     account: readAccount(c, [...path, 'account'], m.account),
     dialTimeoutMs: c.integer([...path, 'dial_timeout_ms'], m.dial_timeout_ms, LIMITS.dialTimeoutMs, DEFAULTS.line.dialTimeoutMs),
+    features: readFeatures(c, [...path, 'features'], m.features),
+  };
+}
+
+const DIAL_NUMBER = /^\+?[0-9*#]+$/;
+
+function number(c: Checker, path: ConfigPath, value: unknown): string {
+  return c.string(path, value, {
+    default: '',
+    allowEmpty: true,
+    check: (s) => (DIAL_NUMBER.test(s) ? undefined : `"${s}" is not a number to dial (digits, *, #, optional leading +)`),
+  });
+}
+
+function readFeatures(c: Checker, path: ConfigPath, value: unknown): LineFeatureConfig {
+  const d = DEFAULTS.features;
+  const m = c.mapping(path, value, KEYS.features) ?? {};
+  const digitMap = c.string([...path, 'digit_map'], m.digit_map, {
+    default: d.digitMap,
+    allowEmpty: true,
+    check: (s) => {
+      try {
+        compileDigitMap(s);
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+  });
+  const starCodes: Record<string, string | null> = {};
+  const sc = c.mapping([...path, 'star_codes'], m.star_codes, DEFAULT_STAR_CODES.map((e) => e.action)) ?? {};
+  for (const [action, code] of Object.entries(sc)) {
+    if (code === null || code === false) starCodes[action] = null;
+    else starCodes[action] = c.string([...path, 'star_codes', action], code);
+  }
+  try {
+    buildStarCodeTable(starCodes as Parameters<typeof buildStarCodeTable>[0]);
+  } catch (e) {
+    c.report([...path, 'star_codes'], e instanceof Error ? e.message : String(e));
+  }
+  const dndStatus = c.integer([...path, 'dnd_status'], m.dnd_status, { min: 480, max: 486 }, d.dndStatus);
+  if (dndStatus !== 480 && dndStatus !== 486) c.report([...path, 'dnd_status'], `must be 486 or 480 (got ${dndStatus})`);
+  return {
+    digitMap,
+    starCodes,
+    callWaiting: c.boolean([...path, 'call_waiting'], m.call_waiting, d.callWaiting),
+    dnd: c.boolean([...path, 'dnd'], m.dnd, d.dnd),
+    dndStatus: dndStatus === 480 ? 480 : 486,
+    forwardAll: number(c, [...path, 'forward_all'], m.forward_all),
+    forwardBusy: number(c, [...path, 'forward_busy'], m.forward_busy),
+    forwardNoAnswer: number(c, [...path, 'forward_no_answer'], m.forward_no_answer),
+    forwardNoAnswerS: c.integer([...path, 'forward_no_answer_s'], m.forward_no_answer_s, LIMITS.forwardNoAnswerS, d.forwardNoAnswerS),
+    forwardMode: c.choice([...path, 'forward_mode'], m.forward_mode, ['redirect'] as const, d.forwardMode),
+    hotline: number(c, [...path, 'hotline'], m.hotline),
+    hotlineDelayS: c.integer([...path, 'hotline_delay_s'], m.hotline_delay_s, LIMITS.hotlineDelayS, d.hotlineDelayS),
+    mwi: c.boolean([...path, 'mwi'], m.mwi, d.mwi),
   };
 }
 

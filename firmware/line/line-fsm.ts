@@ -1,96 +1,189 @@
 /**
- * The telephone line as the user experiences it: hook, tones, ringing, digits, calls.
- * Sans-IO: events in with `now`, actions out, `nextDeadline()` for its timers.
+ * The telephone line as the user experiences it: hook, tones, ringing, digits, and up to two
+ * calls (legs) at once for call waiting, consultation, transfer and three-way calling.
+ * Sans-IO: events in with `now`, actions out (`poll`), `nextDeadline()` for its timers.
+ *
+ * Legs: `active` is the call the handset talks to (or is placing); `held` is a call this side
+ * put on hold (after a flash); `waiting` is a second incoming call announced by the
+ * call-waiting tone. `heldFor` says why a call is held: 'swap' (call waiting) or 'consult'
+ * (flash to dial a third party: then hang-up transfers, flash again conferences).
  */
 import { IllegalTransitionError } from '../core/errors.js';
+import { decideDigits } from './dial-plan.js';
+import type { DialPlan } from './dial-plan.js';
+import { compileDigitMap } from './digit-map.js';
+import { DEFAULT_FEATURES, applyFeatureCode, hasActiveDiversion } from './line-features.js';
+import type { LineFeatures } from './line-features.js';
+import { Ringer } from './ringer.js';
+import { DEFAULT_STAR_CODES } from './star-codes.js';
+import type { StarCodeAction } from './star-codes.js';
 
 export type LineState =
   | 'idle' // on-hook, nothing happening
-  | 'ringing' // incoming call, bell ringing
+  | 'ringing' // incoming call (or a held call reminding), bell ringing
   | 'dialtone' // off-hook, waiting for the first digit
   | 'collecting' // digits being collected
+  | 'confirm' // a star code was accepted: confirmation tone, then dial tone again
   | 'calling' // outgoing call placed, not answered
   | 'connected' // talking
+  | 'conference' // three-way: the handset and two far ends mixed locally
   | 'ended' // far end gone or call failed: busy/reorder tone until on-hook
   | 'lockout'; // off-hook too long without doing anything: howler, then silence
 
-export type ToneName = 'dial' | 'ringback' | 'busy' | 'reorder' | 'howler' | 'none';
+export type ToneName = 'dial' | 'stutter' | 'confirm' | 'ringback' | 'busy' | 'reorder' | 'howler' | 'none';
+
+/** Why the line places a call (the toll-fraud guard is told). */
+export type CallPath = 'handset' | 'forward' | 'transfer' | 'refer' | 'three-way' | 'hotline' | 'speed-dial';
 
 export type LineEvent =
   | { type: 'off-hook' }
   | { type: 'on-hook' }
   | { type: 'flash' }
-  | { type: 'digit'; digit: string }
-  | { type: 'incoming-call'; callId: string }
+  | { type: 'digit'; digit: string; pulse?: boolean }
+  | { type: 'incoming-call'; callId: string; from?: string; cadence?: readonly number[] }
   | { type: 'call-progress'; callId: string; status: number; earlyMedia: boolean }
   | { type: 'call-answered'; callId: string }
-  | { type: 'call-ended'; callId: string; status?: number; reason: string };
+  | { type: 'call-ended'; callId: string; status?: number; reason: string }
+  | { type: 'transfer-result'; callId: string; ok: boolean; status: number }
+  /** We honour a REFER: `newCallId` (already placed) replaces `oldCallId` as the active call. */
+  | { type: 'replace-active'; oldCallId: string; newCallId: string; number: string };
 
 export type LineAction =
   | { type: 'tone'; tone: ToneName }
+  | { type: 'call-waiting-tone'; on: boolean }
   | { type: 'ring'; on: boolean }
-  | { type: 'place-call'; number: string }
+  | { type: 'place-call'; number: string; path: CallPath; anonymous: boolean }
   | { type: 'send-ringing'; callId: string }
   | { type: 'answer'; callId: string }
   | { type: 'hangup'; callId: string }
   | { type: 'reject'; callId: string; status: number }
-  | { type: 'media'; callId: string | null };
+  | { type: 'forward'; callId: string; target: string; reason: 'all' | 'busy' | 'no-answer' }
+  | { type: 'hold'; callId: string; on: boolean }
+  | { type: 'transfer'; callId: string; target: string; consultCallId?: string }
+  /** The calls whose audio the handset hears: none, one, or two (mixed: three-way). */
+  | { type: 'media'; callIds: string[] }
+  | { type: 'features'; features: LineFeatures; action: StarCodeAction };
 
 export interface LineTimings {
-  /** Inter-digit timeout before dialling what was collected. */
+  /** Short inter-digit timer (the line's dial_timeout_ms). */
   interDigitMs: number;
+  /** Long inter-digit timer (a longer number may still come). */
+  longInterDigitMs: number;
   /** Dial tone with no digit before reorder. */
   dialToneMs: number;
   /** Busy/reorder after a call before the off-hook warning (howler). */
   endedToneMs: number;
   /** Howler before the line goes silent. */
   howlerMs: number;
-  /** Ring cadence, ms on/off alternating. */
+  /** Confirmation tone after a star code, before dial tone returns. */
+  confirmMs: number;
+  /** Default ring cadence, ms on/off alternating. */
   ringCadence: number[];
 }
 
 export const DEFAULT_TIMINGS: LineTimings = {
   interDigitMs: 4000,
+  longInterDigitMs: 10000,
   dialToneMs: 30000,
   endedToneMs: 30000,
   howlerMs: 60000,
+  confirmMs: 1500,
   ringCadence: [2000, 4000],
 };
 
+export interface LineFsmOptions {
+  timings?: Partial<LineTimings>;
+  plan?: DialPlan;
+  features?: Partial<LineFeatures>;
+}
+
+/** A catch-all plan (the old behaviour): the timer or `#` dials anything. */
+export const FALLBACK_PLAN: DialPlan = { map: compileDigitMap('(x.T|*x.T)'), starCodes: DEFAULT_STAR_CODES };
+
+interface Leg {
+  callId: string;
+  number?: string;
+  answered: boolean;
+}
+
 const ALLOWED: Record<LineState, LineState[]> = {
-  idle: ['ringing', 'dialtone', 'idle'],
+  idle: ['ringing', 'dialtone', 'calling', 'idle'],
   ringing: ['connected', 'idle', 'ringing'],
-  dialtone: ['collecting', 'idle', 'ended', 'calling'],
-  collecting: ['collecting', 'calling', 'idle', 'ended'],
-  calling: ['connected', 'ended', 'idle', 'calling'],
-  connected: ['ended', 'idle', 'connected'],
-  ended: ['lockout', 'idle', 'ended'],
-  lockout: ['idle', 'lockout'],
+  dialtone: ['collecting', 'confirm', 'idle', 'ended', 'calling', 'connected', 'ringing', 'dialtone'],
+  collecting: ['collecting', 'dialtone', 'confirm', 'calling', 'idle', 'ended', 'connected', 'ringing'],
+  confirm: ['dialtone', 'idle', 'connected', 'ringing'],
+  calling: ['connected', 'ended', 'idle', 'calling', 'ringing'],
+  connected: ['ended', 'idle', 'connected', 'dialtone', 'conference', 'ringing', 'calling'],
+  conference: ['connected', 'idle', 'ended'],
+  ended: ['lockout', 'idle', 'ended', 'connected', 'ringing'],
+  lockout: ['idle', 'lockout', 'ringing', 'connected'],
 };
 
 export class LineFsm {
   private stateValue: LineState = 'idle';
   private readonly actions: LineAction[] = [];
   private digits = '';
-  private callId: string | null = null;
+  private rotary = false;
+  private active: Leg | null = null;
+  private held: Leg | null = null;
+  private heldFor: 'swap' | 'consult' = 'swap';
+  private waiting: Leg | null = null;
+  private readonly transferring = new Set<string>();
   private deadline: number | undefined;
-  private ringStep = 0;
-  private ringOn = false;
-  private ringTimer: number | undefined;
+  private noAnswerAt: number | undefined;
+  private readonly ringer = new Ringer();
+  private reminder = false;
   private offHook = false;
+  private readonly timings: LineTimings;
+  private readonly plan: DialPlan;
+  private featureValues: LineFeatures;
+  private mwi = false;
+  private nextAnonymous = false;
+  private nextNoCallWaiting = false;
+  private callAnonymous = false;
+  private callNoCallWaiting = false;
+  private lastDialled = '';
+  private lastCaller = '';
 
-  constructor(private readonly timings: LineTimings = DEFAULT_TIMINGS) {}
+  constructor(options: LineFsmOptions | LineTimings = {}) {
+    const o: LineFsmOptions = 'interDigitMs' in options ? { timings: options } : options;
+    this.timings = { ...DEFAULT_TIMINGS, ...(o.timings ?? {}) };
+    this.plan = o.plan ?? FALLBACK_PLAN;
+    this.featureValues = { ...DEFAULT_FEATURES, ...(o.features ?? {}) };
+  }
 
   get state(): LineState {
     return this.stateValue;
   }
 
+  /** The call the handset talks to (or is placing). */
   get currentCall(): string | null {
-    return this.callId;
+    return this.active?.callId ?? null;
+  }
+
+  get heldCall(): string | null {
+    return this.held?.callId ?? null;
+  }
+
+  get waitingCall(): string | null {
+    return this.waiting?.callId ?? null;
   }
 
   get dialled(): string {
     return this.digits;
+  }
+
+  get features(): Readonly<LineFeatures> {
+    return this.featureValues;
+  }
+
+  /** Message waiting (MWI): the dial tone stutters. */
+  setMessageWaiting(waiting: boolean): void {
+    this.mwi = waiting;
+  }
+
+  get messageWaiting(): boolean {
+    return this.mwi;
   }
 
   poll(): LineAction | undefined {
@@ -98,9 +191,8 @@ export class LineFsm {
   }
 
   nextDeadline(): number | undefined {
-    if (this.deadline === undefined) return this.ringTimer;
-    if (this.ringTimer === undefined) return this.deadline;
-    return Math.min(this.deadline, this.ringTimer);
+    const ds = [this.deadline, this.ringer.nextDeadline(), this.noAnswerAt].filter((d): d is number => d !== undefined);
+    return ds.length ? Math.min(...ds) : undefined;
   }
 
   private go(next: LineState, event: string): void {
@@ -117,43 +209,67 @@ export class LineFsm {
       case 'off-hook':
         return this.onOffHook(now);
       case 'on-hook':
-        return this.onOnHook();
+        return this.onOnHook(now);
       case 'flash':
-        return; // call waiting / transfer come with the telephone-features work
+        return this.onFlash(now);
       case 'digit':
-        return this.onDigit(e.digit, now);
+        return this.onDigit(e.digit, e.pulse === true, now);
       case 'incoming-call':
-        return this.onIncoming(e.callId, now);
+        return this.onIncoming(e, now);
       case 'call-progress':
-        if (e.callId !== this.callId || this.stateValue !== 'calling') return;
+        if (e.callId !== this.active?.callId || this.stateValue !== 'calling') return;
         if (e.earlyMedia) {
           this.act({ type: 'tone', tone: 'none' });
-          this.act({ type: 'media', callId: e.callId });
+          this.act({ type: 'media', callIds: [e.callId] });
         } else if (e.status === 180 || e.status === 183) this.act({ type: 'tone', tone: 'ringback' });
         return;
       case 'call-answered':
-        if (e.callId !== this.callId || this.stateValue !== 'calling') return;
+        if (e.callId !== this.active?.callId || this.stateValue !== 'calling') return;
+        this.active.answered = true;
         this.go('connected', 'answered');
         this.act({ type: 'tone', tone: 'none' });
-        this.act({ type: 'media', callId: e.callId });
+        this.act({ type: 'media', callIds: [e.callId] });
         return;
       case 'call-ended':
         return this.onCallEnded(e, now);
+      case 'transfer-result':
+        if (!this.transferring.delete(e.callId)) return;
+        // success or not, the transferor's part is over: release the held party
+        this.act({ type: 'hangup', callId: e.callId });
+        return;
+      case 'replace-active':
+        if (this.active?.callId !== e.oldCallId) return;
+        this.active = { callId: e.newCallId, number: e.number, answered: false };
+        this.act({ type: 'media', callIds: [] });
+        this.act({ type: 'tone', tone: 'ringback' });
+        this.go('calling', 'refer');
+        return;
     }
   }
 
   handleTimeout(now: number): void {
-    if (this.ringTimer !== undefined && now >= this.ringTimer) this.stepRing(now);
+    for (const on of this.ringer.step(now)) this.act({ type: 'ring', on });
+    if (this.noAnswerAt !== undefined && now >= this.noAnswerAt) {
+      this.noAnswerAt = undefined;
+      if (this.stateValue === 'ringing' && this.active && !this.reminder && this.featureValues.forwardNoAnswer) {
+        this.stopRing();
+        this.act({ type: 'forward', callId: this.active.callId, target: this.featureValues.forwardNoAnswer, reason: 'no-answer' });
+        this.active = null;
+        this.go('idle', 'no-answer');
+      }
+    }
     if (this.deadline === undefined || now < this.deadline) return;
     this.deadline = undefined;
     switch (this.stateValue) {
       case 'collecting':
-        return this.dial(now);
+        return this.decide(now, true);
       case 'dialtone':
-        this.go('ended', 'dialtone-timeout');
-        this.act({ type: 'tone', tone: 'reorder' });
-        this.deadline = now + this.timings.endedToneMs;
-        return;
+        if (this.featureValues.hotline && this.featureValues.hotlineDelayMs > 0 && !this.held && !this.digits) {
+          return this.placeCall(this.featureValues.hotline, 'hotline', now);
+        }
+        return this.endWith('reorder', now, 'dialtone-timeout');
+      case 'confirm':
+        return this.dialTone(now);
       case 'ended':
         this.go('lockout', 'ended-timeout');
         this.act({ type: 'tone', tone: 'howler' });
@@ -167,107 +283,344 @@ export class LineFsm {
     }
   }
 
+  // ---- hook -------------------------------------------------------------------------------
+
   private onOffHook(now: number): void {
     this.offHook = true;
     if (this.stateValue === 'ringing') {
       this.stopRing();
+      this.noAnswerAt = undefined;
+      const leg = this.active!;
       this.go('connected', 'answer');
-      this.act({ type: 'answer', callId: this.callId! });
-      this.act({ type: 'media', callId: this.callId! });
+      if (this.reminder) {
+        this.reminder = false;
+        this.act({ type: 'hold', callId: leg.callId, on: false });
+      } else {
+        leg.answered = true;
+        this.act({ type: 'answer', callId: leg.callId });
+      }
+      this.act({ type: 'media', callIds: [leg.callId] });
       return;
     }
     if (this.stateValue !== 'idle') return;
+    this.callAnonymous = false;
+    this.callNoCallWaiting = false;
+    const f = this.featureValues;
+    if (f.hotline && f.hotlineDelayMs === 0) return this.placeCall(f.hotline, 'hotline', now);
     this.go('dialtone', 'off-hook');
-    this.digits = '';
-    this.act({ type: 'tone', tone: 'dial' });
-    this.deadline = now + this.timings.dialToneMs;
+    this.dialTone(now);
   }
 
-  private onOnHook(): void {
+  /** Dial tone (stutter when a message waits or a diversion is on), fresh collection. */
+  private dialTone(now: number): void {
+    if (this.stateValue !== 'dialtone') this.go('dialtone', 'dial-tone');
+    this.digits = '';
+    this.rotary = false;
+    const stutter = !this.held && (this.mwi || hasActiveDiversion(this.featureValues));
+    this.act({ type: 'tone', tone: stutter ? 'stutter' : 'dial' });
+    const warm = this.featureValues.hotline && this.featureValues.hotlineDelayMs > 0 && !this.held;
+    this.deadline = now + (warm ? this.featureValues.hotlineDelayMs : this.timings.dialToneMs);
+  }
+
+  private onOnHook(now: number): void {
     this.offHook = false;
     if (this.stateValue === 'idle' || this.stateValue === 'ringing') return;
-    if (this.callId && (this.stateValue === 'calling' || this.stateValue === 'connected')) {
-      this.act({ type: 'hangup', callId: this.callId });
-    }
-    this.act({ type: 'media', callId: null });
-    this.act({ type: 'tone', tone: 'none' });
-    this.callId = null;
-    this.digits = '';
     this.deadline = undefined;
+    this.digits = '';
+    this.act({ type: 'tone', tone: 'none' });
+    this.act({ type: 'media', callIds: [] });
+    const active = this.active;
+    const held = this.held;
+    if (this.stateValue === 'conference') {
+      if (active) this.act({ type: 'hangup', callId: active.callId });
+      if (held) this.act({ type: 'hangup', callId: held.callId });
+      this.active = this.held = null;
+      return this.goIdle(now);
+    }
+    if (held && this.heldFor === 'consult' && active) {
+      // transfer: attended once the third party answered, else blind to the number dialled
+      if (active.answered) {
+        this.act({ type: 'transfer', callId: held.callId, target: active.number ?? '', consultCallId: active.callId });
+      } else {
+        this.act({ type: 'transfer', callId: held.callId, target: active.number ?? '' });
+        this.act({ type: 'hangup', callId: active.callId });
+      }
+      this.transferring.add(held.callId);
+      this.active = this.held = null;
+      return this.goIdle(now);
+    }
+    if (active) this.act({ type: 'hangup', callId: active.callId });
+    this.active = null;
+    if (held) {
+      // a call is still on hold: ring the phone back to remind the user
+      this.held = null;
+      this.active = held;
+      this.reminder = true;
+      this.go('ringing', 'reminder');
+      this.startRing(this.timings.ringCadence, now);
+      return;
+    }
+    if (this.waiting) {
+      // the waiting call now rings the phone normally
+      this.act({ type: 'call-waiting-tone', on: false });
+      this.active = this.waiting;
+      this.waiting = null;
+      this.go('ringing', 'waiting-rings');
+      this.startRing(this.timings.ringCadence, now);
+      return;
+    }
+    this.goIdle(now);
+  }
+
+  private goIdle(now: number): void {
+    void now;
+    if (this.waiting) {
+      this.act({ type: 'call-waiting-tone', on: false });
+      this.act({ type: 'hangup', callId: this.waiting.callId });
+      this.waiting = null;
+    }
     this.go('idle', 'on-hook');
   }
 
-  private onDigit(d: string, now: number): void {
-    if (this.stateValue !== 'dialtone' && this.stateValue !== 'collecting') return;
-    if (this.stateValue === 'dialtone') this.act({ type: 'tone', tone: 'none' });
-    if (d === '#') {
+  private onFlash(now: number): void {
+    const s = this.stateValue;
+    if (s === 'idle' || s === 'ringing' || s === 'lockout') return;
+    const active = this.active;
+    if (this.waiting && (s === 'connected' || s === 'ended')) {
+      // answer the waiting call; the current one (if any) goes on hold
+      this.act({ type: 'call-waiting-tone', on: false });
+      if (active) {
+        this.act({ type: 'hold', callId: active.callId, on: true });
+        this.held = active;
+        this.heldFor = 'swap';
+      }
+      this.active = this.waiting;
+      this.waiting = null;
+      this.active.answered = true;
+      this.act({ type: 'tone', tone: 'none' });
+      this.act({ type: 'answer', callId: this.active.callId });
+      this.act({ type: 'media', callIds: [this.active.callId] });
       this.deadline = undefined;
-      if (this.stateValue === 'dialtone') this.go('collecting', 'digit');
-      return this.dial(now);
+      this.go('connected', 'flash-answer-waiting');
+      return;
+    }
+    if (s === 'conference') {
+      // drop the party added last, keep talking to the first one
+      if (active) this.act({ type: 'hangup', callId: active.callId });
+      this.active = this.held;
+      this.held = null;
+      this.act({ type: 'media', callIds: this.active ? [this.active.callId] : [] });
+      this.go('connected', 'flash-drop-last');
+      return;
+    }
+    if (this.held) {
+      if (s === 'connected' && active && this.heldFor === 'consult') {
+        // both legs up: three-way conference, mixed locally
+        this.act({ type: 'hold', callId: this.held.callId, on: false });
+        this.act({ type: 'media', callIds: [this.held.callId, active.callId] });
+        this.go('conference', 'flash-conference');
+        return;
+      }
+      if (s === 'connected' && active) {
+        // call waiting: swap the two calls
+        this.act({ type: 'hold', callId: active.callId, on: true });
+        this.act({ type: 'hold', callId: this.held.callId, on: false });
+        this.active = this.held;
+        this.held = active;
+        this.act({ type: 'media', callIds: [this.active.callId] });
+        return;
+      }
+      // consultation abandoned (dialling, ringing, failed): back to the held party
+      if (active) this.act({ type: 'hangup', callId: active.callId });
+      this.active = this.held;
+      this.held = null;
+      this.deadline = undefined;
+      this.digits = '';
+      this.act({ type: 'tone', tone: 'none' });
+      this.act({ type: 'hold', callId: this.active.callId, on: false });
+      this.act({ type: 'media', callIds: [this.active.callId] });
+      this.go('connected', 'flash-resume');
+      return;
+    }
+    if (s === 'connected' && active) {
+      // consultation: hold the far end, dial tone for a third party
+      this.act({ type: 'hold', callId: active.callId, on: true });
+      this.act({ type: 'media', callIds: [] });
+      this.held = active;
+      this.heldFor = 'consult';
+      this.active = null;
+      this.go('dialtone', 'flash-consult');
+      this.dialTone(now);
+    }
+  }
+
+  // ---- digits -----------------------------------------------------------------------------
+
+  private onDigit(d: string, pulse: boolean, now: number): void {
+    if (this.stateValue !== 'dialtone' && this.stateValue !== 'collecting') return;
+    if (this.stateValue === 'dialtone') {
+      this.act({ type: 'tone', tone: 'none' });
+      this.rotary = pulse;
+      this.go('collecting', 'digit');
     }
     this.digits += d;
-    this.go('collecting', 'digit');
-    this.deadline = now + this.timings.interDigitMs;
+    this.decide(now, false);
   }
 
-  private dial(now: number): void {
-    if (!this.digits) {
-      this.go('ended', 'empty-dial');
-      this.act({ type: 'tone', tone: 'reorder' });
-      this.deadline = now + this.timings.endedToneMs;
-      return;
+  private decide(now: number, final: boolean): void {
+    const r = decideDigits(this.digits, this.plan, { final, rotary: this.rotary });
+    switch (r.kind) {
+      case 'wait':
+        this.deadline = now + (r.timer === 'short' ? this.timings.interDigitMs : this.timings.longInterDigitMs);
+        return;
+      case 'dial':
+        this.deadline = undefined;
+        return this.placeCall(r.number, this.held ? 'three-way' : 'handset', now);
+      case 'reject':
+        return this.endWith('reorder', now, `dial-${r.reason}`);
+      case 'modifier':
+        this.applyModifier(r.action);
+        this.digits = r.rest;
+        if (r.rest === '') {
+          this.deadline = undefined;
+          this.go('dialtone', 'modifier');
+          this.act({ type: 'tone', tone: 'dial' });
+          this.deadline = now + this.timings.dialToneMs;
+          return;
+        }
+        return this.decide(now, final);
+      case 'feature':
+        return this.onFeature(r.action, r.argument ?? '', now);
     }
+  }
+
+  private applyModifier(action: StarCodeAction): void {
+    if (action === 'anonymous-next-call') this.nextAnonymous = this.callAnonymous = true;
+    else if (action === 'show-number-next-call') this.nextAnonymous = this.callAnonymous = false;
+    else if (action === 'cancel-call-waiting-next-call') this.nextNoCallWaiting = this.callNoCallWaiting = true;
+  }
+
+  private onFeature(action: StarCodeAction, argument: string, now: number): void {
+    this.deadline = undefined;
+    if (action === 'call-return' || action === 'repeat-dial') {
+      const n = action === 'call-return' ? this.lastCaller : this.lastDialled;
+      if (!n) return this.endWith('reorder', now, 'nothing-to-dial');
+      return this.placeCall(n, 'handset', now);
+    }
+    const next = applyFeatureCode(this.featureValues, action, argument);
+    if (!next) return this.endWith('reorder', now, 'unknown-feature');
+    this.featureValues = next;
+    this.act({ type: 'features', features: { ...next }, action });
+    this.go('confirm', 'feature');
+    this.act({ type: 'tone', tone: 'confirm' });
+    this.deadline = now + this.timings.confirmMs;
+  }
+
+  private placeCall(number: string, path: CallPath, now: number): void {
+    void now;
     this.go('calling', 'dial');
-    this.act({ type: 'place-call', number: this.digits });
+    this.deadline = undefined;
+    this.lastDialled = number;
+    this.active = { callId: '', number, answered: false };
+    const anonymous = this.callAnonymous || this.nextAnonymous;
+    this.nextAnonymous = false;
+    if (this.nextNoCallWaiting) {
+      this.callNoCallWaiting = true;
+      this.nextNoCallWaiting = false;
+    }
+    this.act({ type: 'place-call', number, path, anonymous });
   }
 
-  /** The line controller reports the Call-ID of the call it placed for 'place-call'. */
+  /** The controller reports the Call-ID of the call it placed for 'place-call'. */
   callPlaced(callId: string): void {
-    if (this.stateValue === 'calling') this.callId = callId;
+    if (this.stateValue === 'calling' && this.active && this.active.callId === '') this.active.callId = callId;
   }
 
-  private onIncoming(callId: string, now: number): void {
-    if (this.stateValue !== 'idle') {
-      this.act({ type: 'reject', callId, status: 486 });
+  /** The controller did not place the call (the toll-fraud guard refused it): reorder. */
+  callRefused(now: number): void {
+    if (this.stateValue !== 'calling' || !this.active || this.active.callId !== '') return;
+    this.active = null;
+    this.endWith('reorder', now, 'refused');
+  }
+
+  private endWith(tone: 'reorder' | 'busy', now: number, why: string): void {
+    this.go('ended', why);
+    this.act({ type: 'tone', tone });
+    this.deadline = now + this.timings.endedToneMs;
+  }
+
+  // ---- incoming calls ---------------------------------------------------------------------
+
+  private onIncoming(e: Extract<LineEvent, { type: 'incoming-call' }>, now: number): void {
+    const f = this.featureValues;
+    if (e.from) this.lastCaller = e.from;
+    if (f.dnd) return this.act({ type: 'reject', callId: e.callId, status: f.dndStatus });
+    if (f.forwardAll) return this.act({ type: 'forward', callId: e.callId, target: f.forwardAll, reason: 'all' });
+    if (this.stateValue === 'idle') {
+      this.go('ringing', 'incoming');
+      this.active = { callId: e.callId, ...(e.from ? { number: e.from } : {}), answered: false };
+      this.reminder = false;
+      this.act({ type: 'send-ringing', callId: e.callId });
+      this.startRing(e.cadence ?? this.timings.ringCadence, now);
+      if (f.forwardNoAnswer) this.noAnswerAt = now + f.forwardNoAnswerMs;
       return;
     }
-    this.go('ringing', 'incoming');
-    this.callId = callId;
-    this.act({ type: 'send-ringing', callId });
-    this.ringStep = 0;
-    this.ringOn = false;
-    this.stepRing(now);
+    const canWait =
+      f.callWaiting && !this.callNoCallWaiting && this.stateValue === 'connected' && this.active?.answered && !this.held && !this.waiting;
+    if (canWait) {
+      this.waiting = { callId: e.callId, ...(e.from ? { number: e.from } : {}), answered: false };
+      this.act({ type: 'send-ringing', callId: e.callId });
+      this.act({ type: 'call-waiting-tone', on: true });
+      return;
+    }
+    if (f.forwardBusy) return this.act({ type: 'forward', callId: e.callId, target: f.forwardBusy, reason: 'busy' });
+    this.act({ type: 'reject', callId: e.callId, status: 486 });
   }
 
-  private stepRing(now: number): void {
-    const cadence = this.timings.ringCadence;
-    this.ringOn = !this.ringOn;
-    this.act({ type: 'ring', on: this.ringOn });
-    const ms = cadence[this.ringStep % cadence.length]!;
-    this.ringStep++;
-    this.ringTimer = now + ms;
+  private startRing(cadence: readonly number[], now: number): void {
+    for (const on of this.ringer.start(cadence, now)) this.act({ type: 'ring', on });
   }
 
   private stopRing(): void {
-    if (this.ringOn) this.act({ type: 'ring', on: false });
-    this.ringOn = false;
-    this.ringTimer = undefined;
+    for (const on of this.ringer.stop()) this.act({ type: 'ring', on });
   }
 
   private onCallEnded(e: Extract<LineEvent, { type: 'call-ended' }>, now: number): void {
-    if (e.callId !== this.callId) return;
-    this.callId = null;
+    const id = e.callId;
+    this.transferring.delete(id);
+    if (this.waiting?.callId === id) {
+      this.waiting = null;
+      this.act({ type: 'call-waiting-tone', on: false });
+      return;
+    }
+    if (this.held?.callId === id) {
+      this.held = null;
+      if (this.stateValue === 'conference') {
+        this.act({ type: 'media', callIds: this.active ? [this.active.callId] : [] });
+        this.go('connected', 'held-left-conference');
+      }
+      return;
+    }
+    if (this.active?.callId !== id) return;
+    this.active = null;
+    this.noAnswerAt = undefined;
     if (this.stateValue === 'ringing') {
       this.stopRing();
+      this.reminder = false;
       this.go('idle', 'cancelled');
       return;
     }
+    if (this.stateValue === 'conference') {
+      this.active = this.held;
+      this.held = null;
+      this.act({ type: 'media', callIds: this.active ? [this.active.callId] : [] });
+      this.go('connected', 'party-left-conference');
+      return;
+    }
     if (this.stateValue !== 'calling' && this.stateValue !== 'connected') return;
-    this.act({ type: 'media', callId: null });
+    this.act({ type: 'media', callIds: [] });
     const busy = e.status === 486 || e.status === 600 || e.status === 603;
-    this.act({ type: 'tone', tone: busy ? 'busy' : 'reorder' });
-    this.go('ended', 'call-ended');
-    this.deadline = now + this.timings.endedToneMs;
+    this.endWith(busy ? 'busy' : 'reorder', now, 'call-ended');
     void this.offHook;
   }
 }

@@ -7,8 +7,13 @@
  * 3. relative peak: each ≥ `relativePeakDb` above the other tones of its group;
  * 4. purity: the two tones carry ≥ `minToneFraction` of the block's energy, and their second
  *    harmonics are ≥ `harmonicRejectDb` down (speech has harmonics, DTMF has none);
- * 5. steadiness: both halves of the block hold the same energy within 2 dB, so a block only
- *    counts when the tone fills it (this is what makes 20 ms bursts fail and 40 ms pass).
+ * 5. lattice: where a voice would have further harmonics if both tones were its harmonics
+ *    (|fh − fl|, |2fl − fh|, 2fh − fl, Hann-windowed) the block holds ≥ `latticeRejectDb` less than
+ *    the weaker tone (espeak's high voices otherwise fake '*' and 'A' with harmonics 4/5 or 3/7);
+ * 6. steadiness: both halves of the block hold the same energy within `steadyDb` (2 dB) plus a
+ *    noise allowance (`noiseSlackDb` × √(non-tone share)), so a block only counts when the tone
+ *    fills it (this is what makes ≤ 23 ms bursts fail and 40 ms pass) while noise at 10 dB S/N,
+ *    whose cross term with the tone moves the halves' energies, does not break tones up.
  * Two consecutive valid blocks of the same key are then checked for frequency: the phase advance
  * of Hann-windowed DFTs from one block to the next measures each tone's frequency to a fraction
  * of a hertz (the half-block phase advance resolves the ambiguity), and the key is confirmed only
@@ -22,7 +27,7 @@ import { IllegalTransitionError } from '../core/errors.js';
 
 export interface DtmfDetectorOptions {
   sampleRate?: number;
-  /** Minimum level of each tone, dBm0 (default −35). */
+  /** Minimum level of each tone, dBm0 (default −40: accepts −36 with margin, RFC 2833 §3.5). */
   minLevelDbm0?: number;
   /** High group weaker than low group by at most this, dB (default 8.5: Q.24's 8 dB + 0.5 margin). */
   maxReverseTwistDb?: number;
@@ -34,12 +39,26 @@ export interface DtmfDetectorOptions {
   minToneFraction?: number;
   /** Second harmonics at least this far below their tone, dB (default 10). */
   harmonicRejectDb?: number;
-  /** Largest accepted relative frequency error of each tone (default 0.025 = 2.5 %). */
+  /** Largest accepted relative frequency error of each tone (default 0.02 = 2 %: Q.24 ±1.5 % / ±3.5 %). */
   maxFrequencyError?: number;
   /** Consecutive valid blocks needed to confirm a key (default 2). */
   minBlocks?: number;
   /** Consecutive blocks without the key that end it (default 3). */
   endBlocks?: number;
+  /**
+   * Intermodulation-lattice probes (|fh − fl|, |2fl − fh|, 2fh − fl: where a voice's other harmonics
+   * sit when both tones are its harmonics) at least this far below the weaker tone, dB (default 12).
+   */
+  latticeRejectDb?: number;
+  /** Largest energy difference between the block's halves for a clean tone, dB (default 2). */
+  steadyDb?: number;
+  /** Extra allowance per √(non-tone share of the block energy), dB (default 6: 10 dB S/N → +1.9 dB). */
+  noiseSlackDb?: number;
+  /**
+   * Largest residual, after fitting the two tones, in the first or last 2 ms of a block relative to
+   * the tones' energy (default 0.3): blocks the tone does not fill do not count.
+   */
+  edgeResidualMax?: number;
   /** Block length, ms (default 12.75). */
   blockMs?: number;
 }
@@ -51,9 +70,13 @@ const TRANSITIONS: Record<DetectorState, Partial<Record<DetectorEvent, DetectorS
   present: { end: 'idle', reset: 'idle' },
 };
 
-const STEADY_RATIO = Math.pow(10, 2 / 10);
 /** Row second harmonics closer than this to the column tone are not checked (leakage). */
 const HARMONIC_GUARD_HZ = 200;
+/** Lattice probes closer than this to a tone (Hann main lobe ±157 Hz) or to DC/Nyquist are skipped. */
+const PROBE_GUARD_HZ = 200;
+const PROBE_MIN_HZ = 150;
+/** Samples at each end of a block checked for tone fill (2 ms at 8 kHz). */
+const EDGE_SAMPLES = 16;
 
 interface BlockResult {
   key: number; // row * 4 + col, or -1
@@ -84,11 +107,18 @@ export class DtmfDetector {
   private readonly harmonicReject: number;
   private readonly maxFreqError: number;
   private readonly minBlocks: number;
+  private readonly steadyDb: number;
+  private readonly noiseSlackDb: number;
+  private readonly edgeMax: number;
+  private readonly model: Float64Array;
   private readonly endBlocks: number;
   private readonly freqs: number[];
   private readonly rect: DftBank; // 8 tones, then their 8 second harmonics
   private readonly windowed: DftBank; // 8 tones, Hann
   private readonly checkRowHarmonic: boolean[]; // [row * 4 + col]
+  private readonly probes: DftBank; // Hann, lattice probe frequencies
+  private readonly keyProbes: number[][]; // [key] → indices into probes
+  private readonly latticeReject: number;
   private readonly block: Float64Array;
   private fillPos = 0;
   private prev = emptyResult();
@@ -101,14 +131,17 @@ export class DtmfDetector {
   constructor(o: DtmfDetectorOptions = {}) {
     this.sampleRate = o.sampleRate ?? 8000;
     this.blockSamples = Math.round(((o.blockMs ?? 12.75) * this.sampleRate) / 1000);
-    this.minPower = dbm0ToPower(o.minLevelDbm0 ?? -35);
+    this.minPower = dbm0ToPower(o.minLevelDbm0 ?? -40);
     this.reverseTwist = Math.pow(10, -(o.maxReverseTwistDb ?? 8.5) / 10);
     this.forwardTwist = Math.pow(10, (o.maxForwardTwistDb ?? 4.5) / 10);
     this.relPeak = Math.pow(10, (o.relativePeakDb ?? 8) / 10);
     this.minFraction = o.minToneFraction ?? 0.6;
     this.harmonicReject = Math.pow(10, -(o.harmonicRejectDb ?? 10) / 10);
-    this.maxFreqError = o.maxFrequencyError ?? 0.025;
+    this.maxFreqError = o.maxFrequencyError ?? 0.02;
     this.minBlocks = Math.max(2, o.minBlocks ?? 2);
+    this.steadyDb = o.steadyDb ?? 2;
+    this.noiseSlackDb = o.noiseSlackDb ?? 6;
+    this.edgeMax = o.edgeResidualMax ?? 0.3;
     this.endBlocks = Math.max(1, o.endBlocks ?? 3);
     this.freqs = [...DTMF_ROW_HZ, ...DTMF_COL_HZ];
     this.rect = new DftBank([...this.freqs, ...this.freqs.map((f) => 2 * f)], this.blockSamples, this.sampleRate);
@@ -119,7 +152,27 @@ export class DtmfDetector {
         this.checkRowHarmonic.push(Math.abs(2 * (DTMF_ROW_HZ[r] as number) - (DTMF_COL_HZ[c] as number)) >= HARMONIC_GUARD_HZ);
       }
     }
+    this.latticeReject = Math.pow(10, -(o.latticeRejectDb ?? 12) / 10);
+    const probeHz: number[] = [];
+    this.keyProbes = [];
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 4; c++) {
+        const fl = DTMF_ROW_HZ[r] as number;
+        const fh = DTMF_COL_HZ[c] as number;
+        const ids: number[] = [];
+        for (const f of [fh - fl, Math.abs(2 * fl - fh), 2 * fh - fl]) {
+          if (f < PROBE_MIN_HZ || f > this.sampleRate / 2 - PROBE_GUARD_HZ) continue;
+          if (Math.abs(f - fl) < PROBE_GUARD_HZ || Math.abs(f - fh) < PROBE_GUARD_HZ) continue;
+          let id = probeHz.indexOf(f);
+          if (id < 0) id = probeHz.push(f) - 1;
+          ids.push(id);
+        }
+        this.keyProbes.push(ids);
+      }
+    }
+    this.probes = new DftBank(probeHz, this.blockSamples, this.sampleRate, hann);
     this.block = new Float64Array(this.blockSamples);
+    this.model = new Float64Array(this.blockSamples);
   }
 
   /** Feed samples; returns the keys confirmed in them (each key press once). */
@@ -138,6 +191,14 @@ export class DtmfDetector {
       }
     }
     return found;
+  }
+
+  /**
+   * The key currently held (confirmed and not yet ended), or null. It ends `endBlocks` blocks
+   * (~38 ms) after the tone stops: the media path uses this to end an RFC 4733 event.
+   */
+  get activeKey(): string | null {
+    return this.active >= 0 ? dtmfKey(this.active >> 2, this.active & 3) : null;
   }
 
   /** Forget any partial block and any key in progress. */
@@ -188,10 +249,6 @@ export class DtmfDetector {
     for (let i = h; i < n; i++) e2 += (x[i] as number) * (x[i] as number);
     const energy = (e1 + e2) / n;
     if (energy < 2 * this.minPower) return;
-    const m1 = e1 / h;
-    const m2 = e2 / (n - h);
-    if (m1 > m2 * STEADY_RATIO || m2 > m1 * STEADY_RATIO) return;
-
     const bank = this.rect;
     for (let k = 0; k < 8; k++) bank.run(x, 0, k);
     let row = 0;
@@ -211,6 +268,11 @@ export class DtmfDetector {
     if (pr < this.minPower || pc < this.minPower) return;
     if (pc < pr * this.reverseTwist || pc > pr * this.forwardTwist) return;
     if (pr + pc < this.minFraction * energy) return;
+    // Steadiness: the halves' energies agree within steadyDb, plus slack for the noise-tone
+    // cross term, which grows with the square root of the non-tone share of the energy.
+    const residual = Math.max(0, 1 - (pr + pc) / energy);
+    const limit = Math.pow(10, (this.steadyDb + this.noiseSlackDb * Math.sqrt(residual)) / 10);
+    if (e1 > e2 * limit || e2 > e1 * limit) return;
     const c = col - 4;
     bank.run(x, 0, col + 8);
     if (bank.power(col + 8) > rectCol * this.harmonicReject) return;
@@ -218,16 +280,76 @@ export class DtmfDetector {
       bank.run(x, 0, row + 8);
       if (bank.power(row + 8) > rectRow * this.harmonicReject) return;
     }
+    const weaker = Math.min(pr, pc) * this.latticeReject;
+    for (const id of this.keyProbes[row * 4 + c] as number[]) {
+      this.probes.run(x, 0, id);
+      if (this.probes.power(id) > weaker) return;
+    }
+    const rowCoarse = halfAdvance(bank.out, row, h);
+    const colCoarse = halfAdvance(bank.out, col, h);
+    if (this.edgeResidual(x, row, rowCoarse, col, colCoarse) > this.edgeMax) return;
     // Candidate: keep what the frequency check needs.
     r.key = row * 4 + c;
     r.row = row;
     r.col = col;
-    r.rowCoarse = halfAdvance(bank.out, row, h);
-    r.colCoarse = halfAdvance(bank.out, col, h);
+    r.rowCoarse = rowCoarse;
+    r.colCoarse = colCoarse;
     r.rowRe = w.re(row);
     r.rowIm = w.im(row);
     r.colRe = w.re(col);
     r.colIm = w.im(col);
+  }
+
+  /**
+   * Fill check at the block's ends: fit both tones (at their measured frequencies) over the block
+   * and return the larger, of the first and the last `EDGE_SAMPLES`, residual energy divided by
+   * the fitted model's mean energy. A tone that starts or stops inside the edge leaves a residual
+   * of about (silent samples / EDGE_SAMPLES); a steady tone leaves only noise.
+   */
+  private edgeResidual(x: Float64Array, row: number, rowDelta: number, col: number, colDelta: number): number {
+    const n = this.blockSamples;
+    const m = this.model;
+    m.fill(0);
+    for (const [k, delta] of [[row, rowDelta], [col, colDelta]] as const) {
+      const w = (2 * Math.PI * (this.freqs[k] as number)) / this.sampleRate + delta;
+      const cw = Math.cos(w);
+      const sw = Math.sin(w);
+      // Least-squares amplitude of cos/sin at w (rotation recurrence instead of trig per sample).
+      let c = 1;
+      let s = 0;
+      let sc = 0;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        sc += (x[i] as number) * c;
+        ss += (x[i] as number) * s;
+        const t = c * cw - s * sw;
+        s = s * cw + c * sw;
+        c = t;
+      }
+      const a = (2 * sc) / n;
+      const b = (2 * ss) / n;
+      c = 1;
+      s = 0;
+      for (let i = 0; i < n; i++) {
+        m[i] = (m[i] as number) + a * c + b * s;
+        const t = c * cw - s * sw;
+        s = s * cw + c * sw;
+        c = t;
+      }
+    }
+    let mp = 0;
+    for (let i = 0; i < n; i++) mp += (m[i] as number) * (m[i] as number);
+    mp /= n;
+    if (!(mp > 0)) return Infinity;
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < EDGE_SAMPLES; i++) {
+      const d1 = (x[i] as number) - (m[i] as number);
+      const d2 = (x[n - 1 - i] as number) - (m[n - 1 - i] as number);
+      head += d1 * d1;
+      tail += d2 * d2;
+    }
+    return Math.max(head, tail) / (EDGE_SAMPLES * mp);
   }
 
   /** Both tones of two consecutive blocks within `maxFrequencyError` of nominal. */

@@ -150,11 +150,14 @@ export function effectiveEquipmentImpairment(Ie: number, Ppl: number, Bpl: numbe
   return Ie + ((95 - Ie) * Ppl) / (Ppl / BurstR + Bpl);
 }
 
-/** Estimated mean opinion score (conversational quality) from R. */
+/**
+ * Estimated mean opinion score (conversational quality) from R, G.107 Annex B; kept within 1–4.5
+ * (the cubic dips just below 1 for R < 6.5).
+ */
 export function mosFromR(R: number): number {
   if (R <= 0) return 1;
   if (R >= 100) return 4.5;
-  return 1 + 0.035 * R + R * (R - 60) * (100 - R) * 7e-6;
+  return Math.max(1, 1 + 0.035 * R + R * (R - 60) * (100 - R) * 7e-6);
 }
 
 /**

@@ -14,18 +14,21 @@ export type Checkpoint = (step: string, beforeKill?: () => void) => void;
 export const noCheckpoint: Checkpoint = () => {};
 
 /**
- * TIPRING_OTA_KILL_AT=step[#n]: SIGKILL this process the n-th time (default first) `step` is
- * reached. TIPRING_OTA_TRACE=file: append every step reached to `file` (lets tests list them).
+ * TIPRING_OTA_KILL_AT=scope/step[#n]: SIGKILL this process the n-th time (default first) it
+ * reaches `step`, if it is the process of that `scope` ('update' for the update command,
+ * 'launcher', 'health' for the firmware's health reporter). TIPRING_OTA_TRACE=file: append every
+ * `scope/step` reached to `file` (lets tests list them).
  */
-export function checkpointFromEnv(env: NodeJS.ProcessEnv = process.env): Checkpoint {
+export function checkpointFromEnv(env: NodeJS.ProcessEnv = process.env, scope = 'update'): Checkpoint {
   const spec = env['TIPRING_OTA_KILL_AT'];
   const trace = env['TIPRING_OTA_TRACE'];
   if (!spec && !trace) return noCheckpoint;
   const [wanted, nth] = (spec ?? '').split('#');
   let remaining = nth ? Number(nth) : 1;
   return (step, beforeKill) => {
-    if (trace) appendLine(trace, step);
-    if (!spec || step !== wanted) return;
+    const name = `${scope}/${step}`;
+    if (trace) appendLine(trace, name);
+    if (!spec || name !== wanted) return;
     remaining -= 1;
     if (remaining > 0) return;
     beforeKill?.();

@@ -76,7 +76,7 @@ export function createHealthReporter(opts: HealthReporterOptions): HealthReporte
   const slot = isSlotName(slotEnv) ? slotEnv : undefined;
   const role = rootDir && slot ? (opts.role ?? (env['TIPRING_SLOT_ROLE'] === 'trial' ? 'trial' : 'committed')) : 'unmanaged';
   const notifier = opts.notifier ?? createSdNotifier(env);
-  const checkpoint = opts.checkpoint ?? checkpointFromEnv(env);
+  const checkpoint = opts.checkpoint ?? checkpointFromEnv(env, 'health');
   const hlog = log.child({ part: 'health' });
   const monitor = role === 'trial' ? new HealthMonitor({ ...DEFAULT_HEALTH_TIMINGS, ...opts.timings }, clock.now()) : undefined;
   let configLoaded = false;

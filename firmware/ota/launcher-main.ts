@@ -18,12 +18,25 @@ import { checkpointFromEnv } from './checkpoint.js';
 import { runLauncher } from './launcher.js';
 import { otaPaths } from './paths.js';
 
+const USAGE = 'usage: launcher-main.js [--root /opt/tipring] [--config /etc/tipring/tipring.yaml] [--node PATH] [-- firmware args]\n';
+
 export async function launcherMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { root: { type: 'string' }, config: { type: 'string' }, node: { type: 'string' } },
-    allowPositionals: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { root: { type: 'string' }, config: { type: 'string' }, node: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    process.stderr.write(`tipring-launcher: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const root = values.root ?? process.env['TIPRING_OTA_ROOT'] ?? '/opt/tipring';
   const config = values.config ?? '/etc/tipring/tipring.yaml';
   const node = values.node ?? process.execPath;
@@ -33,7 +46,7 @@ export async function launcherMain(argv: string[]): Promise<number> {
       paths: otaPaths(root),
       clock: createSystemClock(),
       log,
-      checkpoint: checkpointFromEnv(),
+      checkpoint: checkpointFromEnv(process.env, 'launcher'),
       command: (slotDir, plan) => ({ cmd: node, args: [join(slotDir, plan.entry), 'run', '--config', config, ...positionals] }),
     });
   } catch (e) {

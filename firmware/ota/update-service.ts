@@ -71,7 +71,7 @@ export function createUpdateService(o: UpdateServiceOptions): UpdateService {
   const scheduler = new UpdateScheduler({
     intervalMs: settings.checkIntervalMs,
     jitterMs: settings.jitterMs,
-    firstCheckMs: 60_000,
+    firstCheckMs: settings.firstCheckMs,
     pollMs,
     random: o.random ?? Math.random,
     isIdle: o.isIdle,

@@ -7,6 +7,7 @@
  *   board: rpi-ag1171                                 # hardware id (a board name)
  *   check_interval_hours: 6
  *   jitter_minutes: 60
+ *   first_check_s: 60                                 # first check after start-up (+ jitter)
  *   maintenance_window: "02:00-05:00"                 # local time; "always" = any time
  *   trial_attempts: 3
  *   health: { settle_s: 60, window_s: 300, offline_window_s: 1800 }
@@ -25,6 +26,8 @@ export interface UpdateSettings {
   arch: string;
   checkIntervalMs: number;
   jitterMs: number;
+  /** Delay of the first check after start-up and clock sync. */
+  firstCheckMs: number;
   window: MaintenanceWindow;
   trialAttempts: number;
   health: { settleMs: number; windowMs: number; offlineWindowMs: number };
@@ -41,7 +44,7 @@ function num(v: unknown, def: number, key: string, min: number, max: number): nu
 
 export function settingsFrom(raw: unknown, defaults: { arch?: string } = {}): UpdateSettings {
   const r = (raw ?? {}) as Record<string, unknown>;
-  const known = ['repository', 'root', 'board', 'arch', 'check_interval_hours', 'jitter_minutes', 'maintenance_window', 'trial_attempts', 'health', 'download'];
+  const known = ['repository', 'root', 'board', 'arch', 'check_interval_hours', 'jitter_minutes', 'first_check_s', 'maintenance_window', 'trial_attempts', 'health', 'download'];
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new UpdateLocalError('bad-settings', `unknown key '${k}'`);
   if (typeof r['repository'] !== 'string' || !/^https?:\/\//.test(r['repository'])) throw new UpdateLocalError('bad-settings', 'repository must be an http(s) URL');
   const h = (r['health'] ?? {}) as Record<string, unknown>;
@@ -53,6 +56,7 @@ export function settingsFrom(raw: unknown, defaults: { arch?: string } = {}): Up
     arch: typeof r['arch'] === 'string' ? r['arch'] : (defaults.arch ?? process.arch),
     checkIntervalMs: num(r['check_interval_hours'], 6, 'check_interval_hours', 0.01, 24 * 30) * 3_600_000,
     jitterMs: num(r['jitter_minutes'], 60, 'jitter_minutes', 0, 24 * 60) * 60_000,
+    firstCheckMs: num(r['first_check_s'], 60, 'first_check_s', 0, 86_400) * 1000,
     window: parseWindow(typeof r['maintenance_window'] === 'string' ? r['maintenance_window'] : '02:00-05:00'),
     trialAttempts: num(r['trial_attempts'], 3, 'trial_attempts', 1, 10),
     health: {

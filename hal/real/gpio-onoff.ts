@@ -20,7 +20,7 @@ import { silentLogger } from '../../firmware/core/log.js';
 import type { GpioBackend, GpioDirection, GpioEdge, GpioOpenOptions, GpioPin, GpioValue } from '../gpio.js';
 import { HalError } from '../errors.js';
 import { sysfsGpioBase } from './gpio-sysfs-base.js';
-import { lazyAddon } from './load-addon.js';
+import { cjsExports, lazyAddon } from './load-addon.js';
 import type { Loader } from './load-addon.js';
 import { toHalError, errnoOf } from './os-errors.js';
 
@@ -61,7 +61,7 @@ export class OnoffGpio implements GpioBackend {
     this.log = o.log ?? silentLogger;
     this.sysfsRoot = o.sysfsRoot ?? '/sys/class/gpio';
     this.base = o.sysfsBase;
-    this.load = lazyAddon('onoff', o.load ?? (async () => (await import('onoff')) as OnoffModule));
+    this.load = lazyAddon('onoff', o.load ?? (async () => cjsExports<OnoffModule>(await import('onoff'))));
   }
 
   async open(pin: number, options: GpioOpenOptions): Promise<GpioPin> {

@@ -22,3 +22,12 @@ export function lazyAddon<T>(pkg: string, load: Loader<T>): Loader<T> {
     return pending;
   };
 }
+
+/**
+ * The exports of a CommonJS package imported with `import()`: Node puts `module.exports` on
+ * `default` and only adds the names its static analysis finds (none for `spi-device`).
+ */
+export function cjsExports<T>(ns: unknown): T {
+  const d = (ns as { default?: unknown }).default;
+  return (d !== undefined && d !== null && (typeof d === 'object' || typeof d === 'function') ? d : ns) as T;
+}

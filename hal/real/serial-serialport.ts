@@ -11,7 +11,7 @@ import type { Logger } from '../../firmware/core/log.js';
 import { silentLogger } from '../../firmware/core/log.js';
 import type { SerialBackend, SerialOpenOptions, SerialPort, SerialPortInfo } from '../serial.js';
 import { HalError } from '../errors.js';
-import { lazyAddon } from './load-addon.js';
+import { cjsExports, lazyAddon } from './load-addon.js';
 import type { Loader } from './load-addon.js';
 import { toHalError } from './os-errors.js';
 import { listSerialFromDev } from './serial-list.js';
@@ -38,7 +38,7 @@ export class SerialportSerial implements SerialBackend {
   constructor(o: SerialportSerialOptions = {}) {
     this.log = o.log ?? silentLogger;
     this.devRoot = o.devRoot ?? '/dev';
-    this.load = lazyAddon('serialport', o.load ?? (async () => (await import('serialport')) as SerialportModule));
+    this.load = lazyAddon('serialport', o.load ?? (async () => cjsExports<SerialportModule>(await import('serialport'))));
   }
 
   async list(): Promise<SerialPortInfo[]> {

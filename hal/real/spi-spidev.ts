@@ -13,7 +13,7 @@ import type { Logger } from '../../firmware/core/log.js';
 import { silentLogger } from '../../firmware/core/log.js';
 import type { SpiBackend, SpiDevice, SpiMessage, SpiOpenOptions } from '../spi.js';
 import { HalError } from '../errors.js';
-import { lazyAddon } from './load-addon.js';
+import { cjsExports, lazyAddon } from './load-addon.js';
 import type { Loader } from './load-addon.js';
 import { toHalError } from './os-errors.js';
 
@@ -56,7 +56,7 @@ export class SpidevSpi implements SpiBackend {
 
   constructor(o: SpidevSpiOptions = {}) {
     this.log = o.log ?? silentLogger;
-    this.load = lazyAddon('spi-device', o.load ?? (async () => (await import('spi-device')) as unknown as SpiDeviceModule));
+    this.load = lazyAddon('spi-device', o.load ?? (async () => cjsExports<SpiDeviceModule>(await import('spi-device'))));
   }
 
   async open(bus: number, device: number, options: SpiOpenOptions = {}): Promise<SpiDevice> {

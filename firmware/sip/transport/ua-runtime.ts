@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log.js';
 import { Pump } from '../../core/pump.js';
 import type { UaEvent } from '../ua/ua-events.js';
 import type { UserAgent } from '../ua/user-agent.js';
-import type { UdpTransport } from './udp-transport.js';
+import type { SipTransport } from './sip-transport.js';
 
 export class UaRuntime {
   private readonly pump: Pump;
@@ -12,7 +12,7 @@ export class UaRuntime {
 
   constructor(
     readonly ua: UserAgent,
-    private readonly transport: UdpTransport,
+    private readonly transport: SipTransport,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {

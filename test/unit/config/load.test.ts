@@ -112,7 +112,7 @@ test('every mistake in a file is reported, with its path and line number', () =>
     ['lines[0].account.registrar', 'without the "sip:" scheme', 'registrar: sip:'],
     ['lines[0].account.user', 'must be a string', 'user: 1000'],
     ['lines[0].account.password', 'must be a string', 'password: 1234'],
-    ['lines[0].account.expires', '60..86400', 'expires: 30'],
+    ['lines[0].account.expires', '30..86400', 'expires: 20'],
     ['lines[1].profile', 'did you mean "us"', 'profile: usa'],
   ];
   const byPath = new Map(e.problems.map((p) => [p.path, p]));

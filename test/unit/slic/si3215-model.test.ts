@@ -222,8 +222,12 @@ test('linefeed: ringing at the RING_OSC frequency, polarity reversal, open = no 
   c.wr(2, 8);
   c.wr(4, 8);
   assert.ok(c.model.audioPathOpen, 'PCM on, slot 1, line fed');
+  assert.ok(c.model.lineFed);
+  assert.is(c.rd(78), Math.floor(48 / 0.376), 'on-hook loop voltage = VOC (register 72, 48 V)');
   c.wr(64, 0);
   assert.not.ok(c.model.audioPathOpen, 'open: no feed, no audio');
+  assert.not.ok(c.model.lineFed, 'open: no battery on the line');
+  assert.is(c.rd(78), 0);
 });
 
 test('loop closure: debounced by register 69, then status bit and INT (cleared by writing 1)', async () => {

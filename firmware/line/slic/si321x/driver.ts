@@ -26,22 +26,22 @@ import type { Cancel, Clock } from '../../../core/clock.js';
 import { IllegalTransitionError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
 import type { Si3215Slic } from '../../../../board/types.js';
-import type { GpioBackend, GpioPin, GpioValue } from '../../../../hal/gpio.js';
-import type { SpiBackend, SpiDevice } from '../../../../hal/spi.js';
+import type { GpioBackend, GpioValue } from '../../../../hal/gpio.js';
+import type { SpiBackend } from '../../../../hal/spi.js';
 import type { Linefeed, RingSettings, SlicAlarm, SlicDriver } from '../types.js';
 import { calibrateDcDc, calibrateWithRetry, loadIndirectRegisters, powerLeakTest, powerUpDcDc, prepareForPowerUp, restoreFiltersAndVerify } from './bring-up.js';
-import { ProslicBus } from './bus.js';
 import { configureLoop, configurePcm, enableInterrupts, programRingGenerator, writeLinefeedChecked } from './configure.js';
 import type { PcmFormat, RingProgram } from './configure.js';
 import { SlicConfigError, SlicError } from './errors.js';
-import { IndirectAccess } from './indirect.js';
+import { closeHardware, openHardware } from './hardware.js';
+import type { Si321xHardware } from './hardware.js';
 import { decodeIrq } from './interrupts.js';
 import type { IrqEvents } from './interrupts.js';
 import { activeCodeFor, lfCodeFor, lfName, lfOf, polarityOf } from './linefeed.js';
 import type { Polarity } from './linefeed.js';
 import { checkSpiReadback, identifyChip, resetChip } from './probe.js';
 import type { ChipContext, ChipIdentity } from './probe.js';
-import { AUDIO_LOOPBACK, DEBOUNCE, DR, IRQ2, IRQ_CLEAR_ALL, LF, LOOP_CURRENT_SENSE, LOOP_STATUS, POWER_DOWN_1, PROSLIC_SPI_MODE } from './registers.js';
+import { AUDIO_LOOPBACK, DEBOUNCE, DR, IRQ2, IRQ_CLEAR_ALL, LF, LOOP_CURRENT_SENSE, LOOP_STATUS } from './registers.js';
 import type { ChipFamily, LfCode } from './registers.js';
 import { RING_HZ_RANGE, RING_VPK_RANGE, ringTripSettings } from './ringing.js';
 import { SerialQueue, sleep } from './wait.js';
@@ -84,14 +84,9 @@ export interface Si321xDriverOptions {
   supervisionMs?: number;
 }
 
-interface Hardware {
-  spi: SpiDevice;
-  reset: GpioPin;
-  int: GpioPin;
-}
-
 export class Si321xDriver implements SlicDriver {
-  readonly chip = 'si3215';
+  /** The family the board has ('si3215' unless told otherwise). */
+  readonly chip: ChipFamily;
   private readonly o: Si321xDriverOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -99,7 +94,7 @@ export class Si321xDriver implements SlicDriver {
   private readonly loopCurrentMa: number;
   private readonly queue = new SerialQueue();
   private state: DriverState = 'new';
-  private hw: Hardware | undefined;
+  private hw: Si321xHardware | undefined;
   private ctx: ChipContext | undefined;
   private ring: RingProgram = { ...SI321X_DEFAULT_RING };
   private polarity: Polarity = 'forward';
@@ -115,6 +110,7 @@ export class Si321xDriver implements SlicDriver {
 
   constructor(o: Si321xDriverOptions) {
     this.o = o;
+    this.chip = o.expect ?? 'si3215';
     this.clock = o.clock;
     this.log = o.log;
     this.debounceMs = o.debounceMs ?? SI321X_DEFAULT_DEBOUNCE_MS;
@@ -124,17 +120,21 @@ export class Si321xDriver implements SlicDriver {
   async init(): Promise<void> {
     this.transition('init');
     await this.queue.run(() => this.bringUp());
+    if (this.state !== 'idle') return; // closed while starting
     this.armSupervision();
-    if ((await (this.hw as Hardware).int.read()) === INT_ASSERTED) this.scheduleService();
+    const hw = this.hw;
+    if (hw && (await hw.int.read()) === INT_ASSERTED) this.scheduleService();
     this.log.info('si321x ready', { part: this.identity?.part, offHook: this.offHook, timeslot: this.o.slic.timeslot });
   }
 
   private async bringUp(): Promise<void> {
     try {
-      const ctx = await this.openHardware();
-      const hw = this.hw as Hardware;
+      const hw = await openHardware({ ...this.o, clock: this.clock, log: this.log });
+      this.hw = hw;
+      this.ctx = hw.ctx;
+      const ctx = hw.ctx;
       await resetChip(ctx, hw.reset);
-      this.identity = await identifyChip(ctx, this.o.expect ?? 'si3215');
+      this.identity = await identifyChip(ctx, this.chip);
       await checkSpiReadback(ctx);
       await prepareForPowerUp(ctx);
       await loadIndirectRegisters(ctx);
@@ -230,7 +230,11 @@ export class Si321xDriver implements SlicDriver {
       this.expectedLf = LF.FORWARD_ACTIVE;
       this.overCurrentReads = 0;
       this.transition('clear-alarm');
-      this.log.info('si321x alarm cleared; line back in forward active');
+      // The hook may have changed while the line was down: look again once the chip has debounced it.
+      await sleep(this.clock, this.debounceMs * 2);
+      const closed = ((await ctx.bus.read(DR.LOOP_STATUS)) & LOOP_STATUS.LOOP_CLOSED) !== 0;
+      if (closed !== this.offHook) this.report(closed, this.clock.now() - this.debounceMs);
+      this.log.info('si321x alarm cleared; line back in forward active', { offHook: this.offHook });
     });
   }
 
@@ -352,41 +356,13 @@ export class Si321xDriver implements SlicDriver {
 
   // ---- hardware --------------------------------------------------------------------------------
 
-  private async openHardware(): Promise<ChipContext> {
-    const { slic, gpio, spi } = this.o;
-    const opened: Array<{ close(): Promise<void> }> = [];
-    try {
-      const dev = await spi.open(slic.spi.bus, slic.spi.device, { mode: PROSLIC_SPI_MODE, maxSpeedHz: slic.spi.speedHz });
-      opened.push(dev);
-      const reset = await gpio.open(slic.resetPin, { direction: 'low' });
-      opened.push(reset);
-      const int = await gpio.open(slic.interruptPin, { direction: 'in', edge: 'falling' });
-      opened.push(int);
-      this.hw = { spi: dev, reset, int };
-    } catch (e) {
-      for (const h of opened.reverse()) await h.close().catch(() => undefined);
-      throw e;
-    }
-    const bus = new ProslicBus(this.hw.spi);
-    this.ctx = { bus, indirect: new IndirectAccess(bus, this.clock), clock: this.clock, log: this.log };
-    return this.ctx;
-  }
-
-  /** Line open, DC-DC off (best effort), timers off, handles closed. */
   private async shutDown(): Promise<void> {
     this.supervision?.();
     this.supervision = undefined;
     const hw = this.hw;
-    const ctx = this.ctx;
     this.hw = undefined;
     this.ctx = undefined;
-    if (!hw) return;
-    hw.int.unwatchAll();
-    if (ctx) {
-      await ctx.bus.write(DR.LINEFEED, LF.OPEN).catch(() => undefined);
-      await ctx.bus.write(DR.POWER_DOWN_1, POWER_DOWN_1.DCDC_OFF).catch(() => undefined);
-    }
-    for (const h of [hw.int, hw.reset, hw.spi]) await h.close().catch(() => undefined);
+    if (hw) await closeHardware(hw);
   }
 
   private async writeLf(code: LfCode): Promise<void> {

@@ -24,9 +24,9 @@ process.on('exit', () => {
   }
 });
 
-export function launch(root: string, env: NodeJS.ProcessEnv = {}): LaunchRun {
+export function launch(root: string, env: NodeJS.ProcessEnv = {}, config = '/dev/null'): LaunchRun {
   const script = join(repoRoot(), 'dist/firmware/ota/launcher-main.js');
-  const child = spawn(process.execPath, [script, '--root', root, '--config', '/dev/null'], {
+  const child = spawn(process.execPath, [script, '--root', root, '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group, so the test can kill launcher + firmware like a cgroup
     env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', ...env },

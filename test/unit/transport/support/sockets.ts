@@ -12,9 +12,12 @@ export async function settle(turns = 5): Promise<void> {
  */
 export async function until(check: () => boolean, what: string, guardMs = 5000): Promise<void> {
   const start = Date.now();
+  let spins = 0;
   while (!check()) {
     if (Date.now() - start > guardMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((r) => setImmediate(r));
+    // spin on I/O turns; when a peer process is slow, poll gently instead of burning a core
+    if (++spins < 2000) await new Promise<void>((r) => setImmediate(r));
+    else await new Promise<void>((r) => setTimeout(r, 10));
   }
 }
 
@@ -83,4 +86,24 @@ export function sipRequest(method: string, callId: string, body = ''): string {
     '',
     body,
   ].join('\r\n');
+}
+
+/** A free TCP port on loopback right now (bound then released). */
+export const freePort = deadPort;
+
+/** Wait until a TCP connect to `port` succeeds (a peer process finished starting). */
+export async function waitListening(port: number, what: string, guardMs = 10_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ port, host: '127.0.0.1' }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() - start > guardMs) throw new Error(`${what} is not listening on ${port}`);
+    await new Promise<void>((r) => setTimeout(r, 20));
+  }
 }
