@@ -29,7 +29,17 @@ import { startControlServer } from './control/control-server.js';
 import { DigestVerifier } from './sip/auth/digest-server.js';
 import { InboundPolicy } from './sip/ua/inbound-policy.js';
 import type { UaEvent } from './sip/ua/ua-events.js';
+import { fanOutAlerts, logAlertSink, makeAlert } from './security/alert.js';
+import type { AlertSink } from './security/alert.js';
+import { CallGuard } from './security/call-guard.js';
+import type { NumberClass } from './security/numbering/types.js';
+import { RateLimiter } from './security/rate-limiter.js';
+import { createSyslogAlertSink } from './security/syslog-alert-sink.js';
+import { createWebhookAlertSink } from './security/webhook-alert-sink.js';
 import { UserAgent } from './sip/ua/user-agent.js';
+
+/** Refusal codes of the call guard (it alerts for them itself). */
+const REFUSAL_CODES: Record<string, true> = { 'invalid-number': true, 'blocked-pattern': true, 'not-in-allow-list': true, 'class-blocked': true, 'path-blocked': true };
 
 export interface RunningFirmware {
   stop(): Promise<void>;
@@ -76,6 +86,18 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
   }
 
   const cleanups: Array<() => Promise<void>> = [];
+  // security alerts: the log always, syslog and a webhook when configured
+  const sinks: AlertSink[] = [logAlertSink(log.child({ part: 'alert' }))];
+  const alertCfg = config.security.alerts;
+  if (alertCfg.syslog) {
+    const sink = createSyslogAlertSink({ host: alertCfg.syslog.host, port: alertCfg.syslog.port, clock });
+    sinks.push(sink);
+    cleanups.push(() => sink.close());
+  }
+  if (alertCfg.webhook) sinks.push(createWebhookAlertSink({ url: alertCfg.webhook.url, clock }));
+  const alerts = fanOutAlerts(...sinks);
+  // one rate limiter for the whole device: limits count calls from every line together
+  const limiter = new RateLimiter(config.security.rateLimits);
   const eventWatchers = new Set<(line: number, e: UaEvent) => void>();
   const lines: LineController[] = [];
   const runtimes: UaRuntime[] = [];
@@ -101,6 +123,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         userAgent: config.sip.userAgent,
         timers: { T1: config.sip.timers.t1, T2: config.sip.timers.t2, T4: config.sip.timers.t4 },
         isEmergency: (n) => profile.emergencyNumbers.includes(n),
+        srtp: lineCfg.srtp,
         inviteAuth: {
           verifier: new DigestVerifier({ realm: acct.domain, username: acct.authUser, password: acct.password, secret: randomBytes(32) }),
           enforce: config.security.authIncomingInvite,
@@ -128,6 +151,19 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         mediaAddress: advertised,
         timings: { ...DEFAULT_TIMINGS, interDigitMs: lineCfg.dialTimeoutMs, ringCadence: profile.ring.cadences['default'] ?? DEFAULT_TIMINGS.ringCadence },
         ...lineFeatureOptions(lineCfg.features, profile),
+        guard: new CallGuard({
+          profile,
+          policy: { ...config.security.dialPolicy, blockClasses: config.security.dialPolicy.blockClasses as NumberClass[] },
+          alerts,
+          limiter,
+          context: { line: i + 1 },
+        }),
+        onAlert: (a) => {
+          // refusals by the guard raised their own alert already
+          if (a.code === 'toll-fraud-blocked' || a.code === 'rate-limit' || a.code in REFUSAL_CODES) return;
+          const { code, ...fields } = a;
+          alerts.emit(makeAlert(code, 'warning', `${code} on line ${i + 1}`, { line: i + 1, ...fields }, clock.now()));
+        },
       });
       const rt = runtime;
       rt.onEvent((e) => {

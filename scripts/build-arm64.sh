@@ -77,7 +77,6 @@ done
 BCPP="$OUT/node_modules/@serialport/bindings-cpp/prebuilds"
 [ -d "$BCPP/$PREBUILD" ] || { echo "build-arm64: @serialport/bindings-cpp has no $PREBUILD prebuild" >&2; exit 1; }
 find "$BCPP" -mindepth 1 -maxdepth 1 ! -name "$PREBUILD" -exec rm -rf {} +
-[ "$ARCH" = armhf ] && find "$BCPP/$PREBUILD" -name '*armv6*' -delete
 find "$BCPP/$PREBUILD" -name '*musl*' -delete
 
 echo "build-arm64: checking the native addons are $ELF_MACHINE ELF"

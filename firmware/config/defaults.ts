@@ -12,7 +12,7 @@ export interface ConfigDefaults {
   rig: RigConfig;
   security: SecurityConfig;
   controlSocket: string;
-  line: Pick<LineConfig, 'dialTimeoutMs'>;
+  line: Pick<LineConfig, 'dialTimeoutMs' | 'srtp'>;
   features: LineFeatureConfig;
   /** domain and auth_user default to the registrar host and the user; see validate.ts. */
   account: Pick<AccountConfig, 'registrarPort' | 'expires'>;
@@ -36,9 +36,12 @@ export const DEFAULTS: ConfigDefaults = deepFreeze({
     authIncomingInvite: false,
     alertForeignBindings: true,
     removeForeignBindings: false,
+    dialPolicy: { blockClasses: ['premium'], allow: [], block: [], allowListOnly: false },
+    rateLimits: { maxCallsPerHour: 30, maxInternationalPerDay: 10 },
+    alerts: {},
   },
   controlSocket: '/tmp/tipring-control.sock',
-  line: { dialTimeoutMs: 4000 },
+  line: { dialTimeoutMs: 4000, srtp: 'optional' },
   features: {
     digitMap: '',
     starCodes: {},

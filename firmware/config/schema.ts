@@ -68,6 +68,8 @@ export interface LineConfig {
   dialTimeoutMs: number;
   /** Telephone features at the handset (dial plan, star codes, forwarding, DND, hotline, ...). */
   features: LineFeatureConfig;
+  /** SRTP (SDES) policy for this line's calls. */
+  srtp: 'off' | 'optional' | 'required';
 }
 
 /** Per-line feature settings (docs/user-guide.md). */
@@ -107,6 +109,12 @@ export interface SecurityConfig {
   alertForeignBindings: boolean;
   /** Also remove such bindings (off by default: some users share an account on purpose). */
   removeForeignBindings: boolean;
+  /** Toll-fraud dial policy (firmware/security/dial-policy.ts; docs/security.md). */
+  dialPolicy: { blockClasses: string[]; allow: string[]; block: string[]; allowListOnly: boolean };
+  /** Outgoing call limits; null = no limit. Emergency calls are never limited. */
+  rateLimits: { maxCallsPerHour: number | null; maxInternationalPerDay: number | null };
+  /** Where security alerts go besides the log. */
+  alerts: { syslog?: { host: string; port: number }; webhook?: { url: string } };
 }
 
 export interface TipringConfig {

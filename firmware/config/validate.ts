@@ -28,8 +28,13 @@ export const KEYS = {
   timers: ['t1', 't2', 't4'],
   rtp: ['port_min', 'port_max'],
   rig: ['enabled', 'host', 'base_port'],
-  security: ['accept_from', 'trusted', 'check_request_uri', 'auth_incoming_invite', 'alert_foreign_bindings', 'remove_foreign_bindings'],
-  line: ['profile', 'account', 'dial_timeout_ms', 'features'],
+  security: ['accept_from', 'trusted', 'check_request_uri', 'auth_incoming_invite', 'alert_foreign_bindings', 'remove_foreign_bindings', 'dial_policy', 'rate_limits', 'alerts'],
+  dialPolicy: ['block_classes', 'allow', 'block', 'allow_list_only'],
+  rateLimits: ['max_calls_per_hour', 'max_international_per_day'],
+  alerts: ['syslog', 'webhook'],
+  syslog: ['host', 'port'],
+  webhook: ['url'],
+  line: ['profile', 'account', 'dial_timeout_ms', 'features', 'srtp'],
   features: [
     'digit_map',
     'star_codes',
@@ -144,17 +149,63 @@ function readSecurity(c: Checker, value: unknown): SecurityConfig {
     authIncomingInvite: c.boolean(['security', 'auth_incoming_invite'], m.auth_incoming_invite, d.authIncomingInvite),
     alertForeignBindings: c.boolean(['security', 'alert_foreign_bindings'], m.alert_foreign_bindings, d.alertForeignBindings),
     removeForeignBindings: c.boolean(['security', 'remove_foreign_bindings'], m.remove_foreign_bindings, d.removeForeignBindings),
+    dialPolicy: readDialPolicy(c, m.dial_policy),
+    rateLimits: readRateLimits(c, m.rate_limits),
+    alerts: readAlerts(c, m.alerts),
   };
+}
+
+const NUMBER_CLASSES = ['emergency', 'local', 'national', 'mobile', 'toll-free', 'international', 'premium', 'special'] as const;
+
+function readDialPolicy(c: Checker, value: unknown): SecurityConfig['dialPolicy'] {
+  const d = DEFAULTS.security.dialPolicy;
+  const p = ['security', 'dial_policy'];
+  const m = c.mapping(p, value, KEYS.dialPolicy) ?? {};
+  const strings = (key: string, v: unknown, def: string[]) =>
+    v === undefined || v === null ? [...def] : c.list([...p, key], v).map((x, i) => c.string([...p, key, i], x));
+  return {
+    blockClasses: m.block_classes === undefined || m.block_classes === null ? [...d.blockClasses] : c.list([...p, 'block_classes'], m.block_classes).map((x, i) => c.choice([...p, 'block_classes', i], x, NUMBER_CLASSES)),
+    allow: strings('allow', m.allow, d.allow),
+    block: strings('block', m.block, d.block),
+    allowListOnly: c.boolean([...p, 'allow_list_only'], m.allow_list_only, d.allowListOnly),
+  };
+}
+
+function readRateLimits(c: Checker, value: unknown): SecurityConfig['rateLimits'] {
+  const d = DEFAULTS.security.rateLimits;
+  const p = ['security', 'rate_limits'];
+  const m = c.mapping(p, value, KEYS.rateLimits) ?? {};
+  const limit = (key: string, v: unknown, def: number | null) => (v === null ? null : c.integer([...p, key], v, { min: 0, max: 100000 }, def ?? undefined));
+  return {
+    maxCallsPerHour: m.max_calls_per_hour === undefined ? d.maxCallsPerHour : limit('max_calls_per_hour', m.max_calls_per_hour, d.maxCallsPerHour),
+    maxInternationalPerDay: m.max_international_per_day === undefined ? d.maxInternationalPerDay : limit('max_international_per_day', m.max_international_per_day, d.maxInternationalPerDay),
+  };
+}
+
+function readAlerts(c: Checker, value: unknown): SecurityConfig['alerts'] {
+  const p = ['security', 'alerts'];
+  const m = c.mapping(p, value, KEYS.alerts) ?? {};
+  const out: SecurityConfig['alerts'] = {};
+  if (m.syslog !== undefined && m.syslog !== null) {
+    const s = c.mapping([...p, 'syslog'], m.syslog, KEYS.syslog) ?? {};
+    out.syslog = { host: c.string([...p, 'syslog', 'host'], s.host, { check: checkHost }), port: c.integer([...p, 'syslog', 'port'], s.port, { min: 1, max: 65535 }, 514) };
+  }
+  if (m.webhook !== undefined && m.webhook !== null) {
+    const w = c.mapping([...p, 'webhook'], m.webhook, KEYS.webhook) ?? {};
+    out.webhook = { url: c.string([...p, 'webhook', 'url'], w.url, { check: (u) => (/^https?:\/\/\S+$/.test(u) ? undefined : 'must be an http(s) URL') }) };
+  }
+  return out;
 }
 
 function readLine(c: Checker, path: ConfigPath, value: unknown, options: ConfigOptions): LineConfig {
   const m = c.mapping(path, value, KEYS.line);
-  if (!m) return { profile: '', account: { ...PLACEHOLDER_ACCOUNT }, dialTimeoutMs: 0, features: { ...DEFAULTS.features, starCodes: {} } };
+  if (!m) return { profile: '', account: { ...PLACEHOLDER_ACCOUNT }, dialTimeoutMs: 0, features: { ...DEFAULTS.features, starCodes: {} }, srtp: DEFAULTS.line.srtp };
   return {
     profile: c.choice([...path, 'profile'], m.profile, options.profiles),
     account: readAccount(c, [...path, 'account'], m.account),
     dialTimeoutMs: c.integer([...path, 'dial_timeout_ms'], m.dial_timeout_ms, LIMITS.dialTimeoutMs, DEFAULTS.line.dialTimeoutMs),
     features: readFeatures(c, [...path, 'features'], m.features),
+    srtp: c.choice([...path, 'srtp'], m.srtp, ['off', 'optional', 'required'] as const, DEFAULTS.line.srtp),
   };
 }
 

@@ -33,7 +33,8 @@ export interface DtmfDetectorOptions {
   maxReverseTwistDb?: number;
   /** High group stronger than low group by at most this, dB (default 4.5: 4 dB + 0.5 margin). */
   maxForwardTwistDb?: number;
-  /** Margin over the other tones of the same group, dB (default 8). */
+  /** Margin over the other tones of the same group, dB (default 6; rectangular-window leakage between
+   *  neighbouring column tones is −13 dB, so 8 dB loses blocks at 10 dB S/N). */
   relativePeakDb?: number;
   /** Share of block energy the two tones must carry (default 0.6). */
   minToneFraction?: number;
@@ -134,7 +135,7 @@ export class DtmfDetector {
     this.minPower = dbm0ToPower(o.minLevelDbm0 ?? -40);
     this.reverseTwist = Math.pow(10, -(o.maxReverseTwistDb ?? 8.5) / 10);
     this.forwardTwist = Math.pow(10, (o.maxForwardTwistDb ?? 4.5) / 10);
-    this.relPeak = Math.pow(10, (o.relativePeakDb ?? 8) / 10);
+    this.relPeak = Math.pow(10, (o.relativePeakDb ?? 6) / 10);
     this.minFraction = o.minToneFraction ?? 0.6;
     this.harmonicReject = Math.pow(10, -(o.harmonicRejectDb ?? 10) / 10);
     this.maxFreqError = o.maxFrequencyError ?? 0.02;
@@ -302,9 +303,10 @@ export class DtmfDetector {
 
   /**
    * Fill check at the block's ends: fit both tones (at their measured frequencies) over the block
-   * and return the larger, of the first and the last `EDGE_SAMPLES`, residual energy divided by
-   * the fitted model's mean energy. A tone that starts or stops inside the edge leaves a residual
-   * of about (silent samples / EDGE_SAMPLES); a steady tone leaves only noise.
+   * and return the larger, of the first and the last `EDGE_SAMPLES`, residual energy (less twice
+   * the noise expected from the residual between the edges) divided by the model's energy there.
+   * A tone that starts or stops inside the edge leaves about (silent samples / EDGE_SAMPLES); a
+   * steady tone leaves only noise, which the subtraction cancels.
    */
   private edgeResidual(x: Float64Array, row: number, rowDelta: number, col: number, colDelta: number): number {
     const n = this.blockSamples;
@@ -343,13 +345,26 @@ export class DtmfDetector {
     if (!(mp > 0)) return Infinity;
     let head = 0;
     let tail = 0;
-    for (let i = 0; i < EDGE_SAMPLES; i++) {
-      const d1 = (x[i] as number) - (m[i] as number);
-      const d2 = (x[n - 1 - i] as number) - (m[n - 1 - i] as number);
-      head += d1 * d1;
-      tail += d2 * d2;
+    let mid = 0;
+    let headModel = 0;
+    let tailModel = 0;
+    for (let i = 0; i < n; i++) {
+      const v = m[i] as number;
+      const d = (x[i] as number) - v;
+      if (i < EDGE_SAMPLES) {
+        head += d * d;
+        headModel += v * v;
+      } else if (i >= n - EDGE_SAMPLES) {
+        tail += d * d;
+        tailModel += v * v;
+      } else mid += d * d;
     }
-    return Math.max(head, tail) / (EDGE_SAMPLES * mp);
+    // The noise expected in an edge, from the residual between the edges (noise is spread evenly).
+    const floor = (2 * mid * EDGE_SAMPLES) / (n - 2 * EDGE_SAMPLES);
+    // Relative to the model's energy in that edge (the two tones beat), but never below a quarter
+    // of its mean, so a beat minimum does not magnify noise.
+    const minModel = 0.25 * EDGE_SAMPLES * mp;
+    return Math.max((head - floor) / Math.max(headModel, minModel), (tail - floor) / Math.max(tailModel, minModel));
   }
 
   /** Both tones of two consecutive blocks within `maxFrequencyError` of nominal. */

@@ -80,10 +80,8 @@ e2e.before(async () => {
       { user: '1000', password: 'pass1000' },
       { user: '3000', password: 'pass3000' },
     ],
-    // appended to the last line (line 2): a hotline. Then, top level: trust the loopback peers,
-    // because the UA does not copy Record-Route into its 180/200 yet, so the callers' in-dialog
-    // requests (ACK, re-INVITE answers, NOTIFY) come straight from SIPp, not from the proxy.
-    extraYaml: ['    features:', `      hotline: "${HOTLINE}"`, 'security:', '  trusted: ["127.0.0.1"]'].join('\n'),
+    // appended to the last line (line 2): a hotline
+    extraYaml: ['    features:', `      hotline: "${HOTLINE}"`].join('\n'),
   });
   rig = await RigClient.connect('127.0.0.1', fw.rigPorts[0]!);
   rig2 = await RigClient.connect('127.0.0.1', fw.rigPorts[1]!);
@@ -103,7 +101,13 @@ e2e.after(async () => {
   if (process.env['TIPRING_E2E_FW_LOG']) writeFileSync(process.env['TIPRING_E2E_FW_LOG'], fw?.proc.output() ?? '');
   await rig?.close();
   await rig2?.close();
-  for (const p of peers) await p.close().catch(() => {});
+  for (const p of peers) {
+    try {
+      await p.close();
+    } catch {
+      // already closed
+    }
+  }
   await stopAll();
 });
 
@@ -129,7 +133,7 @@ e2e('pulse dialling: PULSE 5551234 reaches the gateway as 5551234', async () => 
     await sleep(300);
     assert.match(await rig.send('HOOK OFF'), /^OK/);
     await sleep(500);
-    assert.match(await rig.send('PULSE 5551234', 20000), /^OK pulsed=5551234/);
+    assert.match(await rig.send('PULSE 5551234 10 50', 20000), /^OK pulsed=5551234/);
     await until('INVITE 5551234 at the gateway', () => /INVITE sip:5551234@/.test(gw.messages()), 8000);
     assert.match(await rig.send('HOOK ON'), /^OK/);
     await finished(gw, 'gateway (ring, cancel)');

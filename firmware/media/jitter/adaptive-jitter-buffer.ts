@@ -268,12 +268,13 @@ export class AdaptiveJitterBuffer {
         // The packet at nextTs did not come while we concealed in its place: go on with the
         // waiting one if the concealment covered the gap or if it already has the target lead,
         // else let the concealment stand for what it covered and conceal on.
+        // A marker bit starts a talkspurt: the gap before it was silence, not loss.
         const lead = now - this.estimator.reference - this.toMs(h.ts);
         if (h.ts - this.nextTs <= this.held || lead >= this.targetLeadMs) {
-          this.skipTo(h.ts);
+          this.skipTo(h.ts, !h.marker);
           continue;
         }
-        this.skipTo(this.nextTs + this.held);
+        this.skipTo(this.nextTs + this.held, !h.marker);
       }
       if (!h && this.underrunSince < 0) this.underrunSince = now;
       const made = this.audio.conceal(this.lastSpan);
@@ -298,10 +299,10 @@ export class AdaptiveJitterBuffer {
     this.store.release(h);
   }
 
-  /** Move the playout point forward to `ts`, counting what is skipped as lost. */
-  private skipTo(ts: number): void {
+  /** Move the playout point forward to `ts`, counting what is skipped as lost if `loss`. */
+  private skipTo(ts: number, loss: boolean): void {
     if (ts <= this.nextTs) return;
-    this.counters.lost += Math.max(1, Math.round((ts - this.nextTs) / this.lastSpan));
+    if (loss) this.counters.lost += Math.max(1, Math.round((ts - this.nextTs) / this.lastSpan));
     this.nextTs = ts;
     this.held = 0;
   }
