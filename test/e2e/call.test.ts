@@ -70,6 +70,7 @@ e2e('an incoming call rings with the US cadence, is answered, carries audio both
     const heard = parseReply(await rig.send('LISTEN 600'));
     assert.ok(near(toneOf(heard), [1000], 3), `earpiece heard ${JSON.stringify(heard)}`);
 
+    assert.match(kam.output(), /REQ ACK sip:1000@/, 'the caller\'s ACK found its way through the proxy (Record-Route)');
     media.clearReceived();
     assert.match(await rig.send('TONE 1400 800 -10'), /^OK/);
     const sent = media.analyseReceived(600);

@@ -63,6 +63,8 @@ function dialogResponse(host: UasHost, call: Call, status: number, body?: { sdp:
   const r = createResponse(call.invite, status, undefined, {
     toTag: call.localTag,
     headers: [
+      // dialog-creating responses carry the request's Record-Route back (RFC 3261 §12.1.1)
+      ...call.invite.headers.getAll('Record-Route').map((v): [string, string] => ['Record-Route', v]),
       ...(status >= 200 && call.sessionTerms ? termsHeaders(call.sessionTerms, supportsTimer(call.invite)) : []),
       ['Contact', `<${host.contact()}>`],
       ['Allow', ALLOWED_METHODS],
