@@ -58,6 +58,8 @@ export function usage(boards: readonly string[], profiles: readonly string[]): s
     '                               ask the running firmware to test whether the provider answers',
     '                               a challenged incoming INVITE (exit 0 pass, 1 fail, 3 inconclusive)',
     '  ctl --config FILE COMMAND... send a command to the running firmware (e.g. status)',
+    '  keygen | bundle | release | rotate-root | refresh-timestamp | update [--check]',
+    '                               signed updates (docs/updates.md); each takes --help',
     '  help                         show this help',
     '',
     'Options:',
@@ -74,6 +76,10 @@ export function usage(boards: readonly string[], profiles: readonly string[]): s
 }
 
 export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
+  // update tooling (keygen, bundle, release, rotate-root, refresh-timestamp, update, ota-init) has its own options
+  const { otaCommands } = await import('./ota/commands.js');
+  const ota = argv[0] !== undefined ? otaCommands[argv[0]] : undefined;
+  if (ota) return ota.run(argv.slice(1));
   const out = deps.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
   const boards = deps.boards ?? Object.keys(BOARDS);

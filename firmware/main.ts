@@ -21,6 +21,13 @@ import { DEFAULT_TIMINGS } from './line/line-fsm.js';
 import { lineFeatureOptions } from './line/line-options.js';
 import { getProfile } from './line/profiles/index.js';
 import { Ag1171Driver } from './line/slic/ag1171-driver.js';
+import { Si321xDriver } from './line/slic/si321x/index.js';
+import { createRealHal } from '../hal/create-real-hal.js';
+import { createHealthReporter } from './ota/health.js';
+import { EXIT_RESTART } from './ota/launcher.js';
+import { createUpdateService } from './ota/update-service.js';
+import type { UpdateService } from './ota/update-service.js';
+import { DEFAULT_SETTINGS_PATH, loadSettings } from './ota/update-settings.js';
 import type { SlicDriver } from './line/slic/types.js';
 import { localAddressFor, openUdpTransport } from './sip/transport/udp-transport.js';
 import { UaRuntime } from './sip/transport/ua-runtime.js';
@@ -58,8 +65,10 @@ function createSlic(def: LineDefinition, hal: Hal, clock: Clock, log: Logger): S
   switch (def.slic.chip) {
     case 'ag1171':
       return new Ag1171Driver({ gpio: hal.gpio, pins: def.slic.pins, clock, log });
+    case 'si3215':
+      return new Si321xDriver({ spi: hal.spi, gpio: hal.gpio, clock, log, slic: def.slic });
     default:
-      throw new LocalError('unsupported-slic', `no driver for SLIC chip '${def.slic.chip}' yet`);
+      throw new LocalError('unsupported-slic', `no driver for SLIC chip '${(def.slic as { chip: string }).chip}'`);
   }
 }
 
@@ -72,6 +81,9 @@ async function resolveHost(host: string): Promise<string> {
 export async function runFirmware(config: TipringConfig, options: RunOptions): Promise<RunningFirmware> {
   const clock = options.clock ?? createSystemClock();
   const log = options.log ?? createLogger(lineSink(), config.logLevel);
+  // health for the update launcher and the systemd watchdog (READY=1, WATCHDOG=1)
+  const health = createHealthReporter({ clock, log: log.child({ part: 'health' }) });
+  health.markConfigLoaded();
   const board: BoardDefinition = getBoard(config.board);
   if (config.lines.length > board.lines.length) {
     throw new LocalError('too-many-lines', `board '${board.name}' has ${board.lines.length} line(s); the config uses ${config.lines.length}`);
@@ -82,8 +94,9 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
     sim = createSimHal({ clock, board });
     hal = sim.hal;
   } else {
-    throw new LocalError('no-real-hal', `board '${board.name}' needs the real hardware backends, which are not built into this release yet`);
+    hal = await createRealHal({ clock, log: log.child({ part: 'hal' }) });
   }
+  health.markHalUp();
 
   const cleanups: Array<() => Promise<void>> = [];
   // security alerts: the log always, syslog and a webhook when configured
@@ -151,6 +164,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
         mediaAddress: advertised,
         timings: { ...DEFAULT_TIMINGS, interDigitMs: lineCfg.dialTimeoutMs, ringCadence: profile.ring.cadences['default'] ?? DEFAULT_TIMINGS.ringCadence },
         ...lineFeatureOptions(lineCfg.features, profile),
+        alerts,
         guard: new CallGuard({
           profile,
           policy: { ...config.security.dialPolicy, blockClasses: config.security.dialPolicy.blockClasses as NumberClass[] },
@@ -167,6 +181,8 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
       });
       const rt = runtime;
       rt.onEvent((e) => {
+        if (e.type === 'registration' && e.state === 'registered') health.markRegistered();
+        else if (e.type === 'registration' && e.state === 'retry-wait') health.markRegistrationFailed(e.reason ?? 'registration failed');
         for (const w of eventWatchers) w(i, e);
         controller.onUaEvent(e);
       });
@@ -197,13 +213,34 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
     );
     cleanups.push(() => control.close());
   } catch (e) {
+    health.markFatal(`start-up failed: ${(e as Error).message}`);
+    health.stop();
     for (const c of cleanups.reverse()) await c().catch(() => {});
     throw e;
   }
 
-  return {
+  // signed updates, when this device is managed by the launcher (TIPRING_OTA_ROOT) and configured
+  let updates: UpdateService | undefined;
+  const settings = await loadSettings(process.env['TIPRING_UPDATE_SETTINGS'] ?? DEFAULT_SETTINGS_PATH).catch(() => undefined);
+  if (settings && process.env['TIPRING_OTA_ROOT']) {
+    updates = createUpdateService({
+      settings,
+      clock,
+      log,
+      isIdle: () => lines.every((l) => l.status()['line'] === 'idle'),
+      requestRestart: (reason) => {
+        log.info('restarting into the new build', { reason });
+        void running.stop().then(() => process.exit(EXIT_RESTART));
+      },
+    });
+    updates.start();
+  }
+
+  const running: RunningFirmware = {
     lines,
     async stop() {
+      updates?.stop();
+      health.stop();
       await Promise.all(
         runtimes.map(
           (rt) =>
@@ -222,6 +259,7 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
       for (const c of cleanups.reverse()) await c().catch(() => {});
     },
   };
+  return running;
 }
 
 /** Commands on the control socket. */

@@ -12,6 +12,8 @@ import { getCodec } from '../media/codecs.js';
 import { DtmfDetector } from '../media/dtmf-detector.js';
 import { JitterBuffer } from '../media/jitter-buffer.js';
 import { isRtcp, parseRtp, serializeRtp } from '../media/rtp-packet.js';
+import type { AlertSink } from '../security/alert.js';
+import { StreamSecurity } from './stream-security.js';
 import { ToneGenerator } from '../media/tone-generator.js';
 import type { CountryProfile } from '../line/profiles/types.js';
 import type { ToneName } from '../line/line-fsm.js';
@@ -42,6 +44,8 @@ class Stream {
   readonly decoded = new Int16Array(FRAME);
   readonly toSend = new Int16Array(FRAME);
   hasAudio = false;
+  /** SRTP and the media guard for this stream (when the line has an alert sink). */
+  sec: StreamSecurity | undefined;
   constructor(
     public media: NegotiatedMedia,
     public codec: AudioCodec,
@@ -76,10 +80,13 @@ export class MediaPath {
   private readonly mixOut = new Int16Array(FRAME);
   private readonly mixer = new ConferenceMixer({ participants: 3, frameSamples: FRAME });
   readonly stats: MediaStats = { sent: 0, received: 0, droppedForeign: 0, droppedMalformed: 0 };
+  private now = 0;
 
   constructor(
     private readonly profile: CountryProfile,
     private readonly log: Logger,
+    /** Where media alerts go (foreign sources, excess bitrate, SRTP failures); enables the guard. */
+    private readonly security?: { alerts: AlertSink; context?: Record<string, string | number> },
   ) {}
 
   setTone(name: ToneName): void {
@@ -116,7 +123,13 @@ export class MediaPath {
         old.media = media;
         old.codec = codec;
         next.push(old);
-      } else next.push(new Stream(media, codec));
+      } else {
+        const stream = new Stream(media, codec);
+        if (this.security || media.srtp) {
+          stream.sec = new StreamSecurity({ media, alerts: this.security?.alerts ?? { emit: () => {} }, ...(this.security?.context ? { context: this.security.context } : {}) });
+        }
+        next.push(stream);
+      }
     }
     this.streams = next;
   }
@@ -134,11 +147,17 @@ export class MediaPath {
     const s = this.streams.find((x) => x.matches(from));
     if (!s) {
       this.stats.droppedForeign++;
+      this.streams[0]?.sec?.foreign(from, data.length, now);
       return;
     }
-    if (isRtcp(data)) return;
+    const plain = s.sec ? s.sec.unprotect(data, now) : data;
+    if (!plain) {
+      this.stats.droppedMalformed++;
+      return;
+    }
+    if (isRtcp(plain)) return;
     try {
-      const p = parseRtp(data);
+      const p = parseRtp(plain);
       if (p.payloadType !== s.media.payloadType) return; // telephone-event and others: not played
       this.stats.received++;
       s.jitter.put(p, now);
@@ -150,6 +169,8 @@ export class MediaPath {
   /** The PCM period handler. */
   period(capture: Int16Array, playout: Int16Array, now: number): void {
     for (const d of this.detector.process(capture)) this.digits.push(d);
+    for (const s of this.streams) s.sec?.tick(now);
+    this.now = now;
     for (const s of this.streams) {
       s.hasAudio = false;
       if (!s.plays) continue;
@@ -186,15 +207,16 @@ export class MediaPath {
   private send(s: Stream, pcm: Int16Array): void {
     if (!s.sends) return;
     const n = s.codec.encode(pcm, this.encodeBuf);
+    const packet = serializeRtp({
+      marker: s.first,
+      payloadType: s.media.payloadType,
+      sequence: s.seq,
+      timestamp: s.timestamp >>> 0,
+      ssrc: s.ssrc,
+      payload: this.encodeBuf.subarray(0, n),
+    });
     this.outbox.push({
-      data: serializeRtp({
-        marker: s.first,
-        payloadType: s.media.payloadType,
-        sequence: s.seq,
-        timestamp: s.timestamp >>> 0,
-        ssrc: s.ssrc,
-        payload: this.encodeBuf.subarray(0, n),
-      }),
+      data: s.sec ? s.sec.protect(packet, this.now) : packet,
       address: s.media.remoteAddress,
       port: s.media.remotePort,
     });

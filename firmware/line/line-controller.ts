@@ -54,6 +54,8 @@ export interface LineControllerDeps {
   guard?: OutgoingCallGuard;
   /** Security alerts (foreign registration, toll fraud, media) go here as well as to the log. */
   onAlert?: (alert: { code: string } & Record<string, unknown>) => void;
+  /** Media alerts (foreign RTP sources, excess bitrate, SRTP failures) go straight to this sink. */
+  alerts?: import('../security/alert.js').AlertSink;
 }
 
 /** The UA calls the controller makes, as a narrow interface (tests fake it). */
@@ -81,7 +83,7 @@ export class LineController {
       ...(deps.plan ? { plan: deps.plan } : {}),
       ...(deps.features ? { features: deps.features } : {}),
     });
-    this.media = new MediaPath(deps.profile, this.log);
+    this.media = new MediaPath(deps.profile, this.log, deps.alerts ? { alerts: deps.alerts, context: { line: deps.index + 1 } } : undefined);
     this.hook = new HookDetector({ flashMinMs: deps.profile.flash.minMs, flashMaxMs: deps.profile.flash.maxMs });
     this.fsmPump = new Pump(deps.clock, this.fsm, () => this.drainFsm());
     this.hookPump = new Pump(deps.clock, this.hook, () => this.drainHook());

@@ -12,6 +12,7 @@ import { IllegalTransitionError } from '../core/errors.js';
 import { decideDigits } from './dial-plan.js';
 import type { DialPlan } from './dial-plan.js';
 import { compileDigitMap } from './digit-map.js';
+import type { DigitMap, DigitMatcher } from './digit-map.js';
 import { DEFAULT_FEATURES, applyFeatureCode, hasActiveDiversion } from './line-features.js';
 import type { LineFeatures } from './line-features.js';
 import { Ringer } from './ringer.js';
@@ -38,7 +39,7 @@ const ALLOWED: Record<LineState, LineState[]> = {
   dialtone: ['collecting', 'confirm', 'idle', 'ended', 'calling', 'connected', 'ringing', 'dialtone'],
   collecting: ['collecting', 'dialtone', 'confirm', 'calling', 'idle', 'ended', 'connected', 'ringing'],
   confirm: ['dialtone', 'idle', 'connected', 'ringing'],
-  calling: ['connected', 'ended', 'idle', 'calling', 'ringing'],
+  calling: ['connected', 'ended', 'idle', 'calling', 'ringing', 'collecting'],
   connected: ['ended', 'idle', 'connected', 'dialtone', 'conference', 'ringing', 'calling'],
   conference: ['connected', 'idle', 'ended'],
   ended: ['lockout', 'idle', 'ended', 'connected', 'ringing'],
@@ -50,6 +51,8 @@ export class LineFsm {
   private readonly actions: LineAction[] = [];
   private digits = '';
   private rotary = false;
+  /** After a 484 (Address Incomplete): the matcher that keeps collecting (RFC 3578 overlap). */
+  private overlap: DigitMatcher | undefined;
   private active: Leg | null = null;
   private held: Leg | null = null;
   private heldFor: 'swap' | 'consult' = 'swap';
@@ -240,6 +243,7 @@ export class LineFsm {
   /** Dial tone (stutter when a message waits or a diversion is on), fresh collection. */
   private dialTone(now: number): void {
     if (this.stateValue !== 'dialtone') this.go('dialtone', 'dial-tone');
+    this.overlap = undefined;
     this.digits = '';
     this.rotary = false;
     const stutter = !this.held && (this.mwi || hasActiveDiversion(this.featureValues));
@@ -394,13 +398,15 @@ export class LineFsm {
   }
 
   private decide(now: number, final: boolean): void {
-    const r = decideDigits(this.digits, this.plan, { final, rotary: this.rotary });
+    const plan = this.overlap ? { ...this.plan, map: this.overlap } : this.plan;
+    const r = decideDigits(this.digits, plan, { final, rotary: this.rotary });
     switch (r.kind) {
       case 'wait':
         this.deadline = now + (r.timer === 'short' ? this.timings.interDigitMs : this.timings.longInterDigitMs);
         return;
       case 'dial':
         this.deadline = undefined;
+        if (this.digits.endsWith('#')) this.digits = this.digits.slice(0, -1);
         return this.placeCall(r.number, this.held ? 'three-way' : 'handset', now);
       case 'reject':
         return this.endWith('reorder', now, `dial-${r.reason}`);
@@ -528,6 +534,7 @@ export class LineFsm {
       return;
     }
     if (this.active?.callId !== id) return;
+    const ended = this.active;
     this.active = null;
     this.noAnswerAt = undefined;
     if (this.stateValue === 'ringing') {
@@ -545,6 +552,15 @@ export class LineFsm {
     }
     if (this.stateValue !== 'calling' && this.stateValue !== 'connected') return;
     this.act({ type: 'media', callIds: [] });
+    const map = this.plan.map as Partial<DigitMap>;
+    if (e.status === 484 && this.stateValue === 'calling' && !this.held && this.digits && map.onAddressIncomplete) {
+      // the provider wants more digits: keep collecting, send the longer number on the timer or #
+      this.overlap = map.onAddressIncomplete.call(this.plan.map, this.digits, ended.number ?? this.digits);
+      this.act({ type: 'tone', tone: 'none' });
+      this.go('collecting', 'address-incomplete');
+      this.deadline = now + this.timings.longInterDigitMs;
+      return;
+    }
     const busy = e.status === 486 || e.status === 600 || e.status === 603;
     this.endWith(busy ? 'busy' : 'reorder', now, 'call-ended');
     void this.offHook;

@@ -11,9 +11,12 @@
  *    (|fh − fl|, |2fl − fh|, 2fh − fl, Hann-windowed) the block holds ≥ `latticeRejectDb` less than
  *    the weaker tone (espeak's high voices otherwise fake '*' and 'A' with harmonics 4/5 or 3/7);
  * 6. steadiness: both halves of the block hold the same energy within `steadyDb` (2 dB) plus a
- *    noise allowance (`noiseSlackDb` × √(non-tone share)), so a block only counts when the tone
- *    fills it (this is what makes ≤ 23 ms bursts fail and 40 ms pass) while noise at 10 dB S/N,
- *    whose cross term with the tone moves the halves' energies, does not break tones up.
+ *    noise allowance (`noiseSlackDb` × √(non-tone share)): noise at 10 dB S/N, whose cross term
+ *    with the tone moves the halves' energies, must not break a tone up;
+ * 7. fill: the two tones, fitted at their measured frequencies, leave little residual in the
+ *    block's first and last 2 ms (dtmf-fill.ts), so a block only counts when the tone fills it:
+ *    a 40 ms tone always fills two consecutive blocks, a ≤ 23 ms one never does (≤ 204 − 20
+ *    samples leaves ≥ 10 silent samples in one edge).
  * Two consecutive valid blocks of the same key are then checked for frequency: the phase advance
  * of Hann-windowed DFTs from one block to the next measures each tone's frequency to a fraction
  * of a hertz (the half-block phase advance resolves the ambiguity), and the key is confirmed only
@@ -21,6 +24,7 @@
  * ends after `endBlocks` blocks without it (bridging dropouts of ≤ 10 ms).
  */
 import { DftBank, hann } from './goertzel.js';
+import { edgeFillResidual } from './dtmf-fill.js';
 import { DTMF_COL_HZ, DTMF_ROW_HZ, dtmfKey } from './dtmf.js';
 import { dbm0ToPower } from './levels.js';
 import { IllegalTransitionError } from '../core/errors.js';
@@ -76,8 +80,6 @@ const HARMONIC_GUARD_HZ = 200;
 /** Lattice probes closer than this to a tone (Hann main lobe ±157 Hz) or to DC/Nyquist are skipped. */
 const PROBE_GUARD_HZ = 200;
 const PROBE_MIN_HZ = 150;
-/** Samples at each end of a block checked for tone fill (2 ms at 8 kHz). */
-const EDGE_SAMPLES = 16;
 
 interface BlockResult {
   key: number; // row * 4 + col, or -1
@@ -111,7 +113,7 @@ export class DtmfDetector {
   private readonly steadyDb: number;
   private readonly noiseSlackDb: number;
   private readonly edgeMax: number;
-  private readonly model: Float64Array;
+  private readonly model: Float64Array; // scratch for dtmf-fill.ts
   private readonly endBlocks: number;
   private readonly freqs: number[];
   private readonly rect: DftBank; // 8 tones, then their 8 second harmonics
@@ -288,7 +290,9 @@ export class DtmfDetector {
     }
     const rowCoarse = halfAdvance(bank.out, row, h);
     const colCoarse = halfAdvance(bank.out, col, h);
-    if (this.edgeResidual(x, row, rowCoarse, col, colCoarse) > this.edgeMax) return;
+    const wr = (2 * Math.PI * (this.freqs[row] as number)) / this.sampleRate + rowCoarse;
+    const wc = (2 * Math.PI * (this.freqs[col] as number)) / this.sampleRate + colCoarse;
+    if (edgeFillResidual(x, wr, wc, this.model) > this.edgeMax) return;
     // Candidate: keep what the frequency check needs.
     r.key = row * 4 + c;
     r.row = row;
@@ -299,72 +303,6 @@ export class DtmfDetector {
     r.rowIm = w.im(row);
     r.colRe = w.re(col);
     r.colIm = w.im(col);
-  }
-
-  /**
-   * Fill check at the block's ends: fit both tones (at their measured frequencies) over the block
-   * and return the larger, of the first and the last `EDGE_SAMPLES`, residual energy (less twice
-   * the noise expected from the residual between the edges) divided by the model's energy there.
-   * A tone that starts or stops inside the edge leaves about (silent samples / EDGE_SAMPLES); a
-   * steady tone leaves only noise, which the subtraction cancels.
-   */
-  private edgeResidual(x: Float64Array, row: number, rowDelta: number, col: number, colDelta: number): number {
-    const n = this.blockSamples;
-    const m = this.model;
-    m.fill(0);
-    for (const [k, delta] of [[row, rowDelta], [col, colDelta]] as const) {
-      const w = (2 * Math.PI * (this.freqs[k] as number)) / this.sampleRate + delta;
-      const cw = Math.cos(w);
-      const sw = Math.sin(w);
-      // Least-squares amplitude of cos/sin at w (rotation recurrence instead of trig per sample).
-      let c = 1;
-      let s = 0;
-      let sc = 0;
-      let ss = 0;
-      for (let i = 0; i < n; i++) {
-        sc += (x[i] as number) * c;
-        ss += (x[i] as number) * s;
-        const t = c * cw - s * sw;
-        s = s * cw + c * sw;
-        c = t;
-      }
-      const a = (2 * sc) / n;
-      const b = (2 * ss) / n;
-      c = 1;
-      s = 0;
-      for (let i = 0; i < n; i++) {
-        m[i] = (m[i] as number) + a * c + b * s;
-        const t = c * cw - s * sw;
-        s = s * cw + c * sw;
-        c = t;
-      }
-    }
-    let mp = 0;
-    for (let i = 0; i < n; i++) mp += (m[i] as number) * (m[i] as number);
-    mp /= n;
-    if (!(mp > 0)) return Infinity;
-    let head = 0;
-    let tail = 0;
-    let mid = 0;
-    let headModel = 0;
-    let tailModel = 0;
-    for (let i = 0; i < n; i++) {
-      const v = m[i] as number;
-      const d = (x[i] as number) - v;
-      if (i < EDGE_SAMPLES) {
-        head += d * d;
-        headModel += v * v;
-      } else if (i >= n - EDGE_SAMPLES) {
-        tail += d * d;
-        tailModel += v * v;
-      } else mid += d * d;
-    }
-    // The noise expected in an edge, from the residual between the edges (noise is spread evenly).
-    const floor = (2 * mid * EDGE_SAMPLES) / (n - 2 * EDGE_SAMPLES);
-    // Relative to the model's energy in that edge (the two tones beat), but never below a quarter
-    // of its mean, so a beat minimum does not magnify noise.
-    const minModel = 0.25 * EDGE_SAMPLES * mp;
-    return Math.max((head - floor) / Math.max(headModel, minModel), (tail - floor) / Math.max(tailModel, minModel));
   }
 
   /** Both tones of two consecutive blocks within `maxFrequencyError` of nominal. */

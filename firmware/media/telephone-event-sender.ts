@@ -88,6 +88,11 @@ export class TelephoneEventSender {
     return this.state !== 'idle';
   }
 
+  /** True between `start` and `stop` (a new digit needs `stop` first while this is true). */
+  get sending(): boolean {
+    return this.state === 'sending';
+  }
+
   /** Start sending `digit` (0-9 * # A-D) at `now`; the first packet is due at once. */
   start(digit: string, now: number): void {
     const event = digitToEvent(digit);

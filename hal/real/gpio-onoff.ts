@@ -3,7 +3,8 @@
  *
  * - Pin numbers are the board's (BCM on a Raspberry Pi); the sysfs base of the header's GPIO
  *   controller is added (see gpio-sysfs-base.ts) unless `sysfsBase` is given.
- * - activeLow is the kernel's `active_low` (reads, writes and edges are logical values).
+ * - activeLow is the kernel's `active_low` (reads, writes and edges are logical values; an output
+ *   opened 'high' is logically high, i.e. physically low when active-low).
  * - Edges come from the kernel through onoff's epoll poller, so callbacks are always delivered
  *   on a later event-loop turn than the write that caused them. Only values matching the selected
  *   edge are delivered (a 'rising' watcher never sees 0).
@@ -80,11 +81,16 @@ export class OnoffGpio implements GpioBackend {
     if (openInProcess.has(sysfs)) throw new HalError('busy', `GPIO ${pin} is already open`, { device });
     // Debouncing needs to see every edge; the selected edge is applied afterwards.
     const kernelEdge: GpioEdge = input ? (debounceMs > 0 && edge !== 'none' ? 'both' : edge) : 'none';
+    const activeLow = options.activeLow ?? false;
+    // sysfs applies 'high'/'low' to the raw line, ignoring active_low (gpiolib-sysfs direction_store):
+    // the HAL's 'high' is the logical level, so an active-low pin starts physically low.
+    const direction: GpioDirection =
+      activeLow && options.direction === 'high' ? 'low' : activeLow && options.direction === 'low' ? 'high' : options.direction;
     let gpio: OnoffGpioClass;
     try {
       gpio = input
-        ? new Gpio(sysfs, 'in', kernelEdge, { activeLow: options.activeLow ?? false })
-        : new Gpio(sysfs, options.direction, 'none', { activeLow: options.activeLow ?? false });
+        ? new Gpio(sysfs, 'in', kernelEdge, { activeLow })
+        : new Gpio(sysfs, direction, 'none', { activeLow });
     } catch (e) {
       throw this.openError(e, pin, sysfs);
     }

@@ -2,8 +2,10 @@
  * The telephone features at the handset, end to end on the simulated board against a real
  * Kamailio and real SIPp peers, driven through the rig: immediate dial of an emergency number
  * (digit map), pulse dialling, star codes for DND and forwarding (the caller gets 486 / 302),
- * a hotline (line 2), call waiting with flash swap / hold / reminder ring, and a blind transfer
- * (the held party receives a REFER naming the dialled number).
+ * a hotline (line 2), call waiting with flash swap / hold / reminder ring, a blind transfer
+ * (the held party receives a REFER naming the dialled number), an attended transfer (REFER with
+ * Replaces), a three-way call mixed in the
+ * adapter (the third party hears the first caller), and distinctive ringing from Alert-Info.
  */
 import { writeFileSync } from 'node:fs';
 import { suite } from 'uvu';
@@ -38,11 +40,16 @@ async function rtpPeer(): Promise<RtpPeer> {
 
 /** A SIPp caller (user 2000) calling line 1 (user 1000) through the proxy. */
 async function caller(scenario: string, port: number): Promise<SippRun> {
+  return (await callerWithMedia(scenario, port)).run;
+}
+
+async function callerWithMedia(scenario: string, port: number): Promise<{ run: SippRun; media: RtpPeer }> {
   const media = await rtpPeer();
-  return startSipp(scenario, [
+  const run = startSipp(scenario, [
     `127.0.0.1:${KAM}`, '-s', '1000', '-key', 'caller', '2000', '-key', 'rtp_port', String(media.port),
     '-au', '2000', '-ap', 'pass2000', '-i', '127.0.0.1', '-p', String(port), '-m', '1',
   ], 60);
+  return { run, media };
 }
 
 function gateway(scenario: string, media?: RtpPeer): SippRun {
@@ -70,6 +77,16 @@ async function finished(run: SippRun, what: string): Promise<void> {
 }
 
 e2e.before(async () => {
+  try {
+    await setUp();
+  } catch (e) {
+    // uvu does not report a failing before hook: say why every test is skipped
+    console.error('features e2e set-up failed:', e);
+    throw e;
+  }
+});
+
+async function setUp(): Promise<void> {
   await startKamailio({ port: KAM, gateway: `sip:127.0.0.1:${GW}`, callerAuth: true });
   fw = await startFirmware({
     sipPort: FW_SIP,
@@ -87,7 +104,7 @@ e2e.before(async () => {
   rig2 = await RigClient.connect('127.0.0.1', fw.rigPorts[1]!);
   await waitStatus(rig, 'reg', 'registered', 15000);
   await waitStatus(rig2, 'reg', 'registered', 15000);
-});
+}
 
 e2e.after.each(async () => {
   // whatever happened, leave both phones on-hook for the next test
@@ -251,6 +268,87 @@ e2e('blind transfer: FLASH, dial a number, hang up while it rings: the held part
     await finished(a, 'transferee (REFER, NOTIFY, BYE)');
     assert.match(a.messages(), /Refer-To: *<?sip:5551234@/i);
     await finished(gw, 'gateway (consultation call cancelled)');
+  } finally {
+    await a.proc.stop();
+    await gw.proc.stop();
+  }
+});
+
+e2e('attended transfer: FLASH, dial, the third party answers, hang up: REFER with Replaces to the held party', async () => {
+  const gwMedia = await rtpPeer();
+  const gw = gateway('uas_gateway.xml', gwMedia);
+  const a = await caller('uac_call_ata_refer.xml', 16088);
+  try {
+    await rig.waitEvent(/EVT RING START/, 10000);
+    assert.match(await rig.send('HOOK OFF'), /^OK/);
+    await waitStatus(rig, 'line', 'connected', 3000);
+    await sleep(300);
+    assert.match(await rig.send('FLASH'), /^OK/);
+    await until('the hold re-INVITE (sendonly)', () => /a=sendonly/.test(a.messages()), 5000);
+    assert.match(await rig.send('DIAL 5551234#'), /^OK/);
+    await waitStatus(rig, 'line', 'connected', 6000); // the third party answered
+    assert.match(await rig.send('HOOK ON'), /^OK/);
+    await finished(a, 'transferee (REFER with Replaces, NOTIFY, BYE)');
+    assert.match(a.messages(), /Refer-To: *<?sip:5551234@[^\r\n]*Replaces=/i);
+    await finished(gw, 'gateway (answered, then BYE)');
+  } finally {
+    await a.proc.stop();
+    await gw.proc.stop();
+  }
+});
+
+e2e('distinctive ring: Alert-Info Bellcore-dr2 rings long-long (800 ms on, 400 ms off)', async () => {
+  const media = await rtpPeer();
+  const c = startSipp('uac_call_ata_alert.xml', [
+    `127.0.0.1:${KAM}`, '-s', '1000', '-key', 'caller', '2000', '-key', 'rtp_port', String(media.port), '-key', 'alert', '<http://127.0.0.1/Bellcore-dr2>',
+    '-au', '2000', '-ap', 'pass2000', '-i', '127.0.0.1', '-p', '16087', '-m', '1',
+  ], 60);
+  try {
+    await rig.waitEvent(/EVT RING START/, 10000);
+    await rig.waitEvent(/EVT RING STOP/, 3000);
+    await rig.waitEvent(/EVT RING START/, 3000);
+    const ring = parseReply(await rig.send('RING?'));
+    const [on, off] = (ring['cadence'] ?? '0/0').split('/').map(Number);
+    assert.ok(Math.abs(on! - 800) <= 60 && Math.abs(off! - 400) <= 60, `cadence ${ring['cadence']}`);
+    assert.match(await rig.send('HOOK OFF'), /^OK/);
+    await waitStatus(rig, 'line', 'connected', 3000);
+    assert.match(await rig.send('HOOK ON'), /^OK/);
+    await finished(c, 'caller with Alert-Info');
+  } finally {
+    await c.proc.stop();
+  }
+});
+
+e2e('three-way: FLASH, dial, the third party answers, FLASH again: both far ends are mixed locally', async () => {
+  const gwMedia = await rtpPeer();
+  const gw = gateway('uas_gateway.xml', gwMedia);
+  // the first caller is held (sendonly) for the consultation, resumed (sendrecv) in the conference
+  const { run: a, media: aMedia } = await callerWithMedia('uac_call_ata_hold.xml', 16086);
+  try {
+    await rig.waitEvent(/EVT RING START/, 10000);
+    assert.match(await rig.send('HOOK OFF'), /^OK/);
+    await waitStatus(rig, 'line', 'connected', 3000);
+    await until('RTP from the ATA to the first caller', () => aMedia.packetsReceived > 0, 3000);
+    assert.match(await rig.send('FLASH'), /^OK/);
+    await until('the hold re-INVITE (sendonly)', () => /a=sendonly/.test(a.messages()), 5000);
+    assert.match(await rig.send('DIAL 5551234#'), /^OK/);
+    await waitStatus(rig, 'line', 'connected', 6000); // the gateway answered the consultation call
+    assert.match(await rig.send('FLASH'), /^OK/);
+    await waitStatus(rig, 'line', 'conference', 3000);
+    await waitStatus(rig, 'streams', '2', 3000);
+    // the first caller speaks (1 kHz): the third party must hear it through the adapter's mixer
+    const source = (aMedia as unknown as { received: Array<{ from: string }> }).received[0]!.from.split(':');
+    aMedia.sendTone(source[0]!, Number(source[1]), [1000], 8);
+    gwMedia.clearReceived();
+    await sleep(700);
+    const heard = gwMedia.analyseReceived(500);
+    aMedia.stopSending();
+    assert.ok(near(heard.frequencies, [1000], 5), `the third party should hear the first caller: ${JSON.stringify(heard)}`);
+    // the gateway hangs up after 4 s: the conference falls back to a two-party call
+    await finished(gw, 'gateway (answered, then BYE)');
+    await waitStatus(rig, 'line', 'connected', 3000);
+    assert.match(await rig.send('HOOK ON'), /^OK/);
+    await finished(a, 'first caller (held, resumed in the conference, BYE)');
   } finally {
     await a.proc.stop();
     await gw.proc.stop();

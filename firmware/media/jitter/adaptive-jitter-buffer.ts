@@ -171,7 +171,7 @@ export class AdaptiveJitterBuffer {
       c.duplicate++;
       return;
     }
-    if (this.underrunSince >= 0 && now - this.underrunSince >= this.o.spikeUnderrunMs) this.estimator.markSpike(mediaMs);
+    if (this.underrunSince >= 0 && now - this.underrunSince >= this.o.spikeUnderrunMs) this.estimator.markSpike(now, mediaMs);
     this.estimator.update(now, mediaMs);
     if (this.store.size > this.o.maxPackets) {
       this.release(this.store.shift());

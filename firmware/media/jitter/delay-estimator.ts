@@ -7,10 +7,14 @@
  * - the target is a high quantile of that histogram.
  * Delay spikes (nothing arrives for a while, then a burst) would inflate the quantile for
  * seconds; the packets of a detected spike are kept out of the histogram (the buffer rides the
- * spike out by concealing, then catches up by time compression). A spike is detected from an
- * arrival gap ended by a very late packet, or signalled by the buffer (`markSpike`) when a long
- * underrun ends.
+ * spike out by concealing, then catches up by time compression). A spike starts with an arrival
+ * gap ended by a very late packet, a run of very late arrivals (a lone straggler is just
+ * counted), or a signal from the buffer (`markSpike`) when a long underrun ends; while it lasts
+ * (until no late packet came for 200 ms, at most 1 s) late arrivals are left out, the others
+ * counted. No new spike starts within 3 s of the last: that is a real change in the network.
  */
+
+import { DecayingHistogram } from './decaying-histogram.js';
 
 export interface DelayEstimatorOptions {
   /** Quantile of relative delay to cover (default 0.99). */
@@ -27,17 +31,25 @@ export interface DelayEstimatorOptions {
   spikeGapMs?: number;
   /** …if that packet's relative delay exceeds the quantile by this much, ms (default 60). */
   spikeExcessMs?: number;
+  /** So many such late arrivals within 100 ms also start a spike (default 3). */
+  spikeRun?: number;
   /** A spike longer than this (in media time, ms) is a real change, not a spike (default 1000). */
   spikeMaxMs?: number;
 }
 
 const REF_SLOTS = 1024;
+/** A spike window closes when no late arrival came for this long, ms. */
+const SPIKE_QUIET_MS = 200;
+/** No new spike within this long after one ended: a quick succession is a real change, ms. */
+const SPIKE_COOLDOWN_MS = 3000;
+/** Very late arrivals this close together form a run, ms. */
+const SPIKE_RUN_WINDOW_MS = 100;
 
 export class DelayEstimator {
   readonly quantile: number;
   readonly forgetFactor: number;
   readonly binMs: number;
-  private readonly hist: Float64Array;
+  private readonly hist: DecayingHistogram;
   private readonly windowMs: number;
   private readonly spikeGapMs: number;
   private readonly spikeExcessMs: number;
@@ -52,6 +64,13 @@ export class DelayEstimator {
   private inSpike = false;
   private spikeStartMs = 0;
   private cachedQuantile = 0;
+  private readonly spikeRun: number;
+  /** Very late arrivals (relative delay, arrival time) not yet known to be part of a spike. */
+  private readonly pendingRel = new Float64Array(8);
+  private readonly pendingAt = new Float64Array(8);
+  private pendingCount = 0;
+  private lastExcessive = -Infinity;
+  private spikeEndedAt = -Infinity;
   /** Packets kept out of the histogram as parts of spikes. */
   spikePackets = 0;
   /** Spikes detected. */
@@ -61,11 +80,13 @@ export class DelayEstimator {
     this.quantile = o.quantile ?? 0.99;
     this.forgetFactor = o.forgetFactor ?? 0.996;
     this.binMs = o.binMs ?? 1;
-    this.hist = new Float64Array(Math.ceil((o.histogramMaxMs ?? 1000) / this.binMs) + 1);
+    const max = o.histogramMaxMs ?? 1000;
+    this.hist = new DecayingHistogram(this.forgetFactor, this.binMs, max);
     this.windowMs = o.referenceWindowMs ?? 4000;
     this.spikeGapMs = o.spikeGapMs ?? 100;
     this.spikeExcessMs = o.spikeExcessMs ?? 60;
     this.spikeMaxMs = o.spikeMaxMs ?? 1000;
+    this.spikeRun = Math.min(this.pendingRel.length, Math.max(1, o.spikeRun ?? 3));
     if (!(this.quantile > 0 && this.quantile < 1) || !(this.forgetFactor > 0 && this.forgetFactor < 1)) {
       throw new RangeError('DelayEstimator: quantile and forgetFactor must be in (0, 1)');
     }
@@ -95,6 +116,11 @@ export class DelayEstimator {
     return this.cachedQuantile;
   }
 
+  /** Any quantile of relative delay, ms. */
+  quantileAt(q: number): number {
+    return this.hist.quantile(q);
+  }
+
   /**
    * Account one packet: arrival time and media time (timestamp / clock rate) in ms. Arrivals
    * must be given in time order. Returns its relative delay, ms.
@@ -105,29 +131,62 @@ export class DelayEstimator {
     const rel = offset - this.reference;
     const gap = arrivalMs - this.lastArrival;
     this.lastArrival = arrivalMs;
-    if (!this.inSpike && this.samples >= 20 && gap >= this.spikeGapMs && rel > this.cachedQuantile + this.spikeExcessMs) {
-      this.inSpike = true;
-      this.spikeStartMs = mediaMs;
-      this.spikes++;
+    const excessive = this.samples >= 20 && rel > this.cachedQuantile + this.spikeExcessMs;
+    if (this.inSpike && (arrivalMs - this.lastExcessive > SPIKE_QUIET_MS || mediaMs - this.spikeStartMs > this.spikeMaxMs)) {
+      this.inSpike = false;
+      this.spikeEndedAt = arrivalMs;
+    }
+    this.agePending(arrivalMs);
+    const mayStart = arrivalMs - this.spikeEndedAt >= SPIKE_COOLDOWN_MS; // spikes in a row are a real change
+    if (!this.inSpike && mayStart && excessive && (gap >= this.spikeGapMs || this.pendingCount + 1 >= this.spikeRun)) {
+      this.startSpike(arrivalMs, mediaMs);
+      this.spikePackets += this.pendingCount; // the run that revealed it
+      this.pendingCount = 0;
     }
     if (this.inSpike) {
-      if (rel <= this.cachedQuantile + this.spikeExcessMs / 2 || mediaMs - this.spikeStartMs > this.spikeMaxMs) {
-        this.inSpike = false;
-      } else {
+      // Inside a spike window: late arrivals belong to the spike, the others count as usual.
+      if (rel > this.cachedQuantile) {
         this.spikePackets++;
+        this.lastExcessive = arrivalMs;
         return rel;
       }
+      this.addSample(rel);
+      return rel;
+    }
+    if (excessive && mayStart) {
+      // Maybe the start of a spike: hold it back until the run decides.
+      this.pendingRel[this.pendingCount] = rel;
+      this.pendingAt[this.pendingCount++] = arrivalMs;
+      return rel;
     }
     this.addSample(rel);
     return rel;
+  }
+
+  /** Very late arrivals older than the run window were stragglers: count them after all. */
+  private agePending(arrivalMs: number): void {
+    let kept = 0;
+    for (let i = 0; i < this.pendingCount; i++) {
+      if (arrivalMs - this.pendingAt[i] > SPIKE_RUN_WINDOW_MS) this.addSample(this.pendingRel[i]);
+      else {
+        this.pendingRel[kept] = this.pendingRel[i];
+        this.pendingAt[kept++] = this.pendingAt[i];
+      }
+    }
+    this.pendingCount = kept;
   }
 
   /**
    * The caller saw the signature of a spike (a long underrun ended by this arrival): keep this
    * and the following packets out of the histogram while they are far above the quantile.
    */
-  markSpike(mediaMs: number): void {
-    if (this.inSpike || this.samples < 20) return;
+  markSpike(arrivalMs: number, mediaMs: number): void {
+    if (this.inSpike || this.samples < 20 || arrivalMs - this.spikeEndedAt < SPIKE_COOLDOWN_MS) return;
+    this.startSpike(arrivalMs, mediaMs);
+  }
+
+  private startSpike(arrivalMs: number, mediaMs: number): void {
+    this.lastExcessive = arrivalMs;
     this.inSpike = true;
     this.spikeStartMs = mediaMs;
     this.spikes++;
@@ -135,36 +194,27 @@ export class DelayEstimator {
 
   /** The sender's timeline jumped: forget the reference (keep the delay histogram). */
   resetReference(): void {
+    this.pendingCount = 0;
     this.refHead = this.refCount = 0;
     this.lastArrival = -Infinity;
     this.inSpike = false;
+    this.spikeEndedAt = -Infinity;
   }
 
   /** Forget everything. */
   reset(): void {
     this.resetReference();
-    this.hist.fill(0);
+    this.hist.reset();
     this.samples = 0;
     this.cachedQuantile = 0;
   }
 
   private addSample(rel: number): void {
-    const h = this.hist;
-    const bin = Math.min(h.length - 1, Math.max(0, Math.floor(rel / this.binMs)));
-    // Start as a plain average, then fade old entries by the forget factor.
-    const w = Math.max(1 - this.forgetFactor, 1 / (this.samples + 1));
-    const keep = 1 - w;
-    for (let i = 0; i < h.length; i++) h[i] *= keep;
-    h[bin] += w;
+    this.hist.add(rel);
     this.samples++;
-    let acc = 0;
-    let i = 0;
-    for (; i < h.length - 1; i++) {
-      acc += h[i];
-      if (acc >= this.quantile) break;
-    }
-    this.cachedQuantile = (i + 1) * this.binMs;
+    this.cachedQuantile = this.hist.quantile(this.quantile);
   }
+
 
   private pushReference(arrival: number, offset: number): void {
     // Drop entries that left the window, then larger offsets from the back.

@@ -16,6 +16,7 @@ export interface AdaptiveJitterBufferOptions extends DelayEstimatorOptions {
   codec?: AudioCodec;
   /** Added to the delay quantile to form the target lead, ms (default 0). */
   marginMs?: number;
+
   /** Target lead before enough packets were seen, ms (default 60). */
   initialDelayMs?: number;
   /** Bounds of the target lead, ms (default 0 and 500). */

@@ -13,18 +13,18 @@ export interface Baresip {
   recordings(): string[];
 }
 
-export function startBaresip(o: { user: string; password: string; proxyPort: number; sipPort: number; toneHz?: number; commands?: string[]; seconds?: number }): Baresip {
+export function startBaresip(o: { user: string; password: string; proxyPort: number; sipPort: number; toneHz?: number; commands?: string[]; seconds?: number; srtp?: boolean }): Baresip {
   const dir = mkdtempSync(path.join(tmpdir(), 'baresip-'));
   const config = readFileSync(path.join(PEERS(), 'baresip', 'config'), 'utf8')
     .replace(/sip_listen\s+\S+/, `sip_listen\t\t127.0.0.1:${o.sipPort}`)
     .replace(/audio_source\s+\S+/, `audio_source\t\tausine,${o.toneHz ?? 440}`)
     .replace(/rtp_ports\s+\S+/, `rtp_ports\t\t${o.sipPort + 1000}-${o.sipPort + 1100}`)
     // sndfile dumps the decoded far-end audio (what baresip hears) as WAV files into snd_path
-    .concat(`\nmodule\t\t\tsndfile.so\nsnd_path\t\t${dir}\n`);
+    .concat(`\nmodule\t\t\tsndfile.so\nsnd_path\t\t${dir}\n${o.srtp ? 'module\t\t\tsrtp.so\n' : ''}`);
   writeFileSync(path.join(dir, 'config'), config);
   writeFileSync(
     path.join(dir, 'accounts'),
-    `<sip:${o.user}@lab.test>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.proxyPort}";regint=300;answermode=auto;audio_codecs=PCMU,PCMA\n`,
+    `<sip:${o.user}@lab.test>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.proxyPort}";regint=300;answermode=auto;audio_codecs=PCMU,PCMA${o.srtp ? ';mediaenc=srtp-mand' : ''}\n`,
   );
   writeFileSync(path.join(dir, 'contacts'), '');
   const args = ['-f', dir, '-t', String(o.seconds ?? 30)];

@@ -14,6 +14,7 @@ export interface FirmwareOptions {
   lines?: Array<{ user: string; password: string }>;
   expires?: number;
   extraYaml?: string;
+  srtp?: 'off' | 'optional' | 'required';
 }
 
 export interface RunningFw {
@@ -50,6 +51,7 @@ export function firmwareConfig(o: FirmwareOptions, controlSocket = '/tmp/tipring
       `      password: ${l.password}`,
       `      expires: ${o.expires ?? 300}`,
       '    dial_timeout_ms: 4000',
+      ...(o.srtp ? [`    srtp: ${o.srtp}`] : []),
     ]),
     o.extraYaml ?? '',
   ].join('\n');

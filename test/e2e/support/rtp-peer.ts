@@ -29,7 +29,7 @@ export class RtpPeer {
   }
 
   /** Send a continuous tone (frequencies in Hz) to `address:port` with payload type `pt`. */
-  sendTone(address: string, port: number, freqs: number[], pt: number, levelDbm0 = -10): void {
+  sendTone(address: string, port: number, freqs: number[], pt: number, levelDbm0 = -10, copies = 1): void {
     this.stopSending();
     const codec = pt === 8 ? getCodec('PCMA')! : getCodec('PCMU')!;
     const gen = new ToneGenerator({ name: 'test', repeat: true, segments: [{ durationMs: 0, components: freqs.map((f) => ({ frequencyHz: f, levelDbm0 })) }] }, 8000);
@@ -46,7 +46,11 @@ export class RtpPeer {
       while (n < due) {
         gen.fill(pcm);
         codec.encode(pcm, enc);
-        this.sock.send(serializeRtp({ marker: n === 0, payloadType: pt, sequence: seq, timestamp: ts, ssrc, payload: enc }), port, address);
+        for (let c = 0; c < copies; c++) {
+          // extra copies model a flood: same stream, more packets than the SDP implies
+          this.sock.send(serializeRtp({ marker: n === 0, payloadType: pt, sequence: seq, timestamp: ts, ssrc, payload: enc }), port, address);
+          if (c + 1 < copies) seq = (seq + 1) & 0xffff;
+        }
         seq = (seq + 1) & 0xffff;
         ts = (ts + 160) >>> 0;
         n++;
@@ -54,6 +58,14 @@ export class RtpPeer {
     };
     tick();
     this.timer = setInterval(tick, 10);
+  }
+
+  /** The address:port the ATA's RTP came from (after it started sending). */
+  get firstSource(): { address: string; port: number } | undefined {
+    const f = this.received[0]?.from;
+    if (!f) return undefined;
+    const i = f.lastIndexOf(':');
+    return { address: f.slice(0, i), port: Number(f.slice(i + 1)) };
   }
 
   stopSending(): void {

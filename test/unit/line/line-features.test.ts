@@ -79,6 +79,21 @@ test('digit map: the guard refusing a call gives reorder', () => {
   assert.equal(h.takeOf('tone').slice(-1), [{ type: 'tone', tone: 'reorder' }]);
 });
 
+test('digit map: after 484 Address Incomplete the line keeps collecting and sends the longer number', () => {
+  const h = line({}, { map: compileDigitMap('(<9:>x.T)'), starCodes: DEFAULT_STAR_CODES });
+  h.send({ type: 'off-hook' }).dial('9555#');
+  assert.is(h.lastPlaced()?.number, '555');
+  h.send({ type: 'call-ended', callId: h.fsm.currentCall!, reason: 'rejected', status: 484 }, 100);
+  assert.is(h.fsm.state, 'collecting');
+  assert.ok(!h.take().some((a) => a.type === 'tone' && a.tone === 'reorder'));
+  h.dial('12');
+  assert.is(h.lastPlaced()?.number, '555', 'waits for the timer');
+  h.advance(DEFAULT_TIMINGS.interDigitMs);
+  assert.is(h.lastPlaced()?.number, '55512', 'the rewritten number plus the extra digits');
+  h.send({ type: 'call-ended', callId: h.fsm.currentCall!, reason: 'rejected', status: 404 }, 100);
+  assert.is(h.fsm.state, 'ended', 'other failures still give reorder');
+});
+
 // ---- star codes -----------------------------------------------------------------------------
 
 const STAR_CASES: Array<{ keys: string; pulse?: boolean; check: (f: LineFeatures) => boolean; stutterAfter: boolean }> = [

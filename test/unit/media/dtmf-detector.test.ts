@@ -7,6 +7,7 @@ import { dbm0ToAmplitude } from '../../../firmware/media/levels.js';
 import { ToneGenerator } from '../../../firmware/media/tone-generator.js';
 import type { ToneSpec } from '../../../firmware/media/tone-spec.js';
 import { lcg, throughG711 } from './support.js';
+import { EDGE_SAMPLES, edgeFillResidual } from '../../../firmware/media/dtmf-fill.js';
 
 function detect(pcm: Int16Array, chunk = 160, det = new DtmfDetector()): string {
   let out = '';
@@ -138,6 +139,32 @@ test('reset forgets a digit in progress', () => {
   assert.is(det.process(pcm.subarray(0, 800)).join(''), '7');
   det.reset();
   assert.is(det.process(pcm.subarray(800)).join(''), '7', 'reported again after reset');
+});
+
+test('activeKey: the held key while the tone lasts, null ~40 ms after it stops', () => {
+  const det = new DtmfDetector();
+  const pcm = burst(dtmfFrequencies('8'), 200, 100, 10);
+  assert.is(det.activeKey, null);
+  det.process(pcm.subarray(0, 8 * 150)); // 150 ms: tone on since 10 ms
+  assert.is(det.activeKey, '8');
+  det.process(pcm.subarray(8 * 150, 8 * 215)); // 5 ms after the tone ended
+  assert.is(det.activeKey, '8', 'not ended at once');
+  det.process(pcm.subarray(8 * 215, 8 * 270)); // 60 ms after
+  assert.is(det.activeKey, null);
+});
+
+test('fill check: a full block leaves ~0, a block with a gap at one end is flagged', () => {
+  const n = 102;
+  const w1 = (2 * Math.PI * 770) / 8000;
+  const w2 = (2 * Math.PI * 1336) / 8000;
+  const model = new Float64Array(n);
+  const block = (silentHead: number, silentTail: number) =>
+    Float64Array.from({ length: n }, (_, i) => (i < silentHead || i >= n - silentTail ? 0 : 8000 * Math.sin(w1 * i + 0.4) + 8000 * Math.sin(w2 * i + 1.1)));
+  assert.ok(edgeFillResidual(block(0, 0), w1, w2, model) < 0.05, 'full block');
+  for (const gap of [6, 10, EDGE_SAMPLES]) {
+    assert.ok(edgeFillResidual(block(gap, 0), w1, w2, model) > 0.3, `head gap ${gap}`);
+    assert.ok(edgeFillResidual(block(0, gap), w1, w2, model) > 0.3, `tail gap ${gap}`);
+  }
 });
 
 test.run();

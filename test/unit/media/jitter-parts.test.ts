@@ -101,7 +101,7 @@ test('DelayEstimator: packets of a marked spike stay out of the histogram', () =
   const est = new DelayEstimator({ quantile: 0.95, spikeGapMs: Infinity });
   for (let k = 0; k < 200; k++) est.update(k * 20 + 30 + (k % 5), k * 20);
   const before = est.quantileMs();
-  est.markSpike(200 * 20);
+  est.markSpike(215 * 20 + 30, 200 * 20);
   for (let k = 200; k < 215; k++) est.update(215 * 20 + 30, k * 20); // a burst after 300 ms
   for (let k = 215; k < 260; k++) est.update(k * 20 + 30 + (k % 5), k * 20);
   assert.is(est.spikes, 1);

@@ -119,8 +119,11 @@ test('sender: late polling sends one update, not a backlog; illegal moves throw'
   assert.is(late.length, 1);
   assert.is(decode(late[0]!).duration, 95 * 8);
   assert.is(tx.nextDeadline(), 115);
+  assert.is(tx.sending, true);
   assert.throws(() => tx.start('2', 100), (e: unknown) => e instanceof IllegalTransitionError);
   tx.stop(100);
+  assert.is(tx.sending, false);
+  assert.is(tx.busy, true);
   assert.throws(() => tx.stop(101), (e: unknown) => e instanceof IllegalTransitionError);
 });
 

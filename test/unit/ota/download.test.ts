@@ -108,7 +108,11 @@ test('D1 cut at 50%: resumed with Range, 206 accepted, full hash passes', async 
   sim.behaviours.set(PATH, { cutAfter: DATA.length / 2, times: 1 });
   const out = await downloadTarget(opts(dir), retry());
   assert.ok(readFileSync(out).equals(DATA));
-  assert.equal(sim.requests.map((r) => r.range ?? ''), ['', `bytes=${DATA.length / 2}-`]);
+  assert.is(sim.requests.length, 2);
+  assert.is(sim.requests[0]!.range, undefined);
+  // The resume starts where the partial ended (the cut connection may lose data in flight).
+  const from = Number(/^bytes=(\d+)-$/.exec(sim.requests[1]!.range ?? '')?.[1]);
+  assert.ok(from > 0 && from <= DATA.length / 2, `resumed from ${from}`);
 });
 
 test('D2 server ignores Range (200): restart from 0, no appended garbage', async () => {

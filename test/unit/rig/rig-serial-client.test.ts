@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -113,6 +113,7 @@ const socat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
   } finally {
     bridge.kill();
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

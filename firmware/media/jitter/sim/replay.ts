@@ -31,8 +31,12 @@ export interface ReplayResult {
   report: AdaptiveJitterReport;
   /** Playout time per packet, NaN if not played. */
   playAt: Float64Array;
-  /** Target delay at each pull, ms. */
+  /** Target lead at each pull, ms. */
   targets: Float64Array;
+  /** Delay of the next sample to play relative to the fastest packets, after each pull, ms (NaN when not playing). */
+  delays: Float64Array;
+  /** Time of each pull, ms. */
+  times: Float64Array;
   /** Output audio, when asked for. */
   audio?: Int16Array;
 }
@@ -56,6 +60,8 @@ export function replayTrace(trace: Trace, o: ReplayOptions): ReplayResult {
   const end = Math.max(lastArrival, trace.packets.length ? trace.packets[n - 1].sendMs : 0);
   const pulls = Math.ceil((end + 2000) / pullMs);
   const targets = new Float64Array(pulls);
+  const delays = new Float64Array(pulls);
+  const times = new Float64Array(pulls);
   const audio = o.keepAudio ? new Int16Array(pulls * pullSamples) : undefined;
   const out = new Int16Array(pullSamples);
   const payload = new Uint8Array(trace.span);
@@ -87,7 +93,9 @@ export function replayTrace(trace: Trace, o: ReplayOptions): ReplayResult {
       break;
     }
     jb.pull(out, now);
-    targets[k] = jb.targetDelayMs;
+    targets[k] = jb.targetLeadMs;
+    delays[k] = jb.currentDelayMs(now + pullMs);
+    times[k] = now;
     if (audio) audio.set(out, k * pullSamples);
   }
   return {
@@ -95,6 +103,8 @@ export function replayTrace(trace: Trace, o: ReplayOptions): ReplayResult {
     report: jb.report(),
     playAt,
     targets: targets.subarray(0, used),
+    delays: delays.subarray(0, used),
+    times: times.subarray(0, used),
     ...(audio ? { audio: audio.subarray(0, used * pullSamples) } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * mapping, edge filtering, debounce on the injected clock, busy/closed handling) runs through the
  * GPIO conformance suite here, without a Raspberry Pi. It follows onoff 6's behaviour: the
  * constructor exports the pin (EINVAL for a GPIO that does not exist), `active_low` inverts reads,
- * writes and edges, interrupts arrive on a later event-loop turn (epoll) and the value passed to
+ * writes and edges but not the raw level set by direction 'high'/'low' (as in the kernel), interrupts arrive on a later event-loop turn (epoll) and the value passed to
  * watchers is read at that time and filtered by the configured edge.
  */
 import type { BinaryValue, Direction, Edge, Options, ValueCallback } from 'onoff';
@@ -74,8 +74,9 @@ class FakeGpioBase {
     const e = direction === 'in' ? (edge ?? 'none') : 'none';
     this.rising = e === 'rising' || e === 'both';
     this.falling = e === 'falling' || e === 'both';
-    if (direction === 'high' || direction === 'low') this.line.level = this.toPhysical(direction === 'high' ? 1 : 0);
-    else if (direction === 'out') this.line.level = this.toPhysical(0);
+    // like gpiolib-sysfs: 'high'/'low'/'out' set the raw (physical) level, whatever active_low says
+    if (direction === 'high') this.line.level = 1;
+    else if (direction === 'low' || direction === 'out') this.line.level = 0;
   }
 
   private toPhysical(v: BinaryValue): BinaryValue {

@@ -19,6 +19,8 @@ export interface GpioTarget {
   outputPin: number;
   /** Set the physical level on `inputPin` (loopback); undefined when the target cannot. */
   drive?: (level: GpioValue) => Promise<void>;
+  /** The physical level of an output pin, when the target can see it. */
+  physical?: (pin: number) => GpioValue;
   /** Let `ms` pass on the backend's clock (and let callbacks run). */
   wait(ms: number): Promise<void>;
   setup?(): Promise<void>;
@@ -66,6 +68,15 @@ export function gpioConformance(t: GpioTarget): void {
       return open(t.outputPin, { direction: 'low' });
     })();
     assert.is(await low.read(), 0, 'opened low');
+  });
+
+  s('activeLow outputs: levels are logical (opened high reads 1; physically low where visible)', async () => {
+    const out = await open(t.outputPin, { direction: 'high', activeLow: true });
+    assert.is(await out.read(), 1, 'logical level as opened');
+    if (t.physical) assert.is(t.physical(t.outputPin), 0, 'physically low');
+    await out.write(0);
+    assert.is(await out.read(), 0);
+    if (t.physical) assert.is(t.physical(t.outputPin), 1, 'physically high');
   });
 
   withDrive('an input follows the driven level; activeLow inverts it', async (drive) => {

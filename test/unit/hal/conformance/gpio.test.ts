@@ -24,6 +24,7 @@ import { env, realWait, skipSuite } from './support.js';
     inputPin: 22,
     outputPin: 17,
     drive: async (level) => sim.driveInput(22, level),
+    physical: (pin) => sim.outputValue(pin),
     wait: (ms) => advanceAsync(clock, ms),
   });
 }
@@ -38,6 +39,7 @@ import { env, realWait, skipSuite } from './support.js';
     inputPin: 22,
     outputPin: 17,
     drive: async (level) => sysfs.setLevel(512 + 22, level),
+    physical: (pin) => sysfs.line(512 + pin).level,
     wait: (ms) => advanceAsync(clock, ms),
   });
 }

@@ -4,7 +4,7 @@
  * as the "card"); and the ALSA backend on a real card when named:
  *   TIPRING_TEST_PCM=plughw:1,0     a capture+playback device nothing else uses (needs alsa-utils)
  */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../../../firmware/core/fake-clock.js';
@@ -56,6 +56,7 @@ import { env, realUntil, repoRoot, skipSuite } from './support.js';
   const dir = mkdtempSync(path.join(tmpdir(), 'tipring-alsa-'));
   const out = path.join(dir, 'played.raw');
   process.env['TIPRING_FAKE_APLAY_OUT'] = out;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const tools = path.join(repoRoot(), 'test/fixtures/hal/fake-alsa');
   pcmConformance({
     name: 'alsa backend driving stand-in arecord/aplay processes',

@@ -1,5 +1,5 @@
 /** The pure parts of the real backends: error mapping, ALSA command lines, framing, numbering, listing. */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -97,6 +97,8 @@ test('sysfs GPIO base: the header controller is found by label; otherwise 0', as
   writeFileSync(path.join(pi5, 'gpiochip571', 'base'), '571\n');
   writeFileSync(path.join(pi5, 'gpiochip571', 'ngpio'), '54\n');
   assert.is(await sysfsGpioBase(pi5), 571, 'Pi 5 (RP1)');
+  rmSync(root, { recursive: true, force: true });
+  rmSync(pi5, { recursive: true, force: true });
 });
 
 test('serial ports listed from /dev without udev: by-id links resolved, usual tty names added', async () => {
@@ -112,6 +114,7 @@ test('serial ports listed from /dev without udev: by-id links resolved, usual tt
   );
   assert.is(ports[0]?.manufacturer, 'Raspberry Pi');
   assert.equal(await listSerialFromDev(path.join(dev, 'nothing')), []);
+  rmSync(dev, { recursive: true, force: true });
 });
 
 test('SPI messages: HAL chip-select semantics become spidev cs_change; buffers padded and allocated', () => {
