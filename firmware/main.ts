@@ -81,8 +81,10 @@ async function resolveHost(host: string): Promise<string> {
 export async function runFirmware(config: TipringConfig, options: RunOptions): Promise<RunningFirmware> {
   const clock = options.clock ?? createSystemClock();
   const log = options.log ?? createLogger(lineSink(), config.logLevel);
-  // health for the update launcher and the systemd watchdog (READY=1, WATCHDOG=1)
-  const health = createHealthReporter({ clock, log: log.child({ part: 'health' }) });
+  // update settings (when this device takes signed updates) and health for the update launcher and
+  // the systemd watchdog (READY=1, WATCHDOG=1)
+  const settings = await loadSettings(process.env['TIPRING_UPDATE_SETTINGS'] ?? DEFAULT_SETTINGS_PATH).catch(() => undefined);
+  const health = createHealthReporter({ clock, log: log.child({ part: 'health' }), ...(settings?.health ? { timings: settings.health } : {}) });
   health.markConfigLoaded();
   const board: BoardDefinition = getBoard(config.board);
   if (config.lines.length > board.lines.length) {
@@ -221,7 +223,6 @@ export async function runFirmware(config: TipringConfig, options: RunOptions): P
 
   // signed updates, when this device is managed by the launcher (TIPRING_OTA_ROOT) and configured
   let updates: UpdateService | undefined;
-  const settings = await loadSettings(process.env['TIPRING_UPDATE_SETTINGS'] ?? DEFAULT_SETTINGS_PATH).catch(() => undefined);
   if (settings && process.env['TIPRING_OTA_ROOT']) {
     updates = createUpdateService({
       settings,

@@ -10,7 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { AudioCodec } from '../media/codecs.js';
 import { getCodec } from '../media/codecs.js';
 import { DtmfDetector } from '../media/dtmf-detector.js';
-import { JitterBuffer } from '../media/jitter-buffer.js';
+import { AdaptiveJitterBuffer } from '../media/jitter/adaptive-jitter-buffer.js';
 import { isRtcp, parseRtp, serializeRtp } from '../media/rtp-packet.js';
 import type { AlertSink } from '../security/alert.js';
 import { StreamSecurity } from './stream-security.js';
@@ -36,7 +36,8 @@ export interface MediaStats {
 const FRAME = 160;
 
 class Stream {
-  readonly jitter = new JitterBuffer({ frameSamples: FRAME, delayMs: 60 });
+  /** Adaptive playout buffer: decodes, conceals losses (G.711 App. I) and time-stretches. */
+  readonly jitter: AdaptiveJitterBuffer;
   seq = randomInt(0, 0xffff);
   timestamp = randomInt(0, 0x7fffffff);
   readonly ssrc = randomInt(1, 0x7fffffff);
@@ -49,7 +50,9 @@ class Stream {
   constructor(
     public media: NegotiatedMedia,
     public codec: AudioCodec,
-  ) {}
+  ) {
+    this.jitter = new AdaptiveJitterBuffer({ codec });
+  }
 
   get sends(): boolean {
     return this.media.direction === 'sendrecv' || this.media.direction === 'sendonly';
@@ -121,6 +124,7 @@ export class MediaPath {
       const old = this.streams.find((s) => sameEndpoint(s.media, media));
       if (old) {
         old.media = media;
+        if (old.codec !== codec) old.jitter.setCodec(codec);
         old.codec = codec;
         next.push(old);
       } else {
@@ -172,15 +176,9 @@ export class MediaPath {
     for (const s of this.streams) s.sec?.tick(now);
     this.now = now;
     for (const s of this.streams) {
-      s.hasAudio = false;
-      if (!s.plays) continue;
-      const out = s.jitter.get(now);
-      if (out.kind === 'audio') {
-        s.decoded.fill(0);
-        const n = s.codec.decode(out.payload, s.decoded);
-        if (n < FRAME) s.decoded.fill(0, n);
-        s.hasAudio = true;
-      }
+      // pull every period, playing or not, so the buffer keeps pace with the sender
+      const r = s.jitter.pull(s.decoded, now);
+      s.hasAudio = s.plays && r.kind !== 'silence';
     }
     const [a, b] = this.streams;
     const framed = capture.length === FRAME && playout.length === FRAME;

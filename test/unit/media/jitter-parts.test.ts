@@ -107,11 +107,32 @@ test('DelayEstimator: packets of a marked spike stay out of the histogram', () =
   assert.is(est.spikes, 1);
   assert.ok(est.spikePackets >= 10, `spike packets ${est.spikePackets}`);
   assert.ok(est.quantileMs() <= before + 1, `quantile ${est.quantileMs()} vs ${before}`);
-  // Without the mark (and with gap detection off) the same burst raises it.
-  const plain = new DelayEstimator({ quantile: 0.95, spikeGapMs: Infinity });
+  // With spike detection off the same burst raises it.
+  const plain = new DelayEstimator({ quantile: 0.95, spikeExcessMs: Infinity });
   for (let k = 0; k < 200; k++) plain.update(k * 20 + 30 + (k % 5), k * 20);
   for (let k = 200; k < 215; k++) plain.update(215 * 20 + 30, k * 20);
   assert.ok(plain.quantileMs() > before + 50, `unmarked quantile ${plain.quantileMs()}`);
+});
+
+test('DelayEstimator: a spike is also found by its run of late arrivals (gap detection off)', () => {
+  const est = new DelayEstimator({ quantile: 0.99, spikeGapMs: Infinity });
+  for (let k = 0; k < 300; k++) est.update(k * 20 + 30 + (k % 7) * 3, k * 20);
+  const before = est.quantileMs();
+  // Packets sent during a 300 ms outage drain out 5 ms apart, interleaved with the ones sent after it.
+  const arrivals: Array<[number, number]> = [];
+  for (let k = 300; k < 315; k++) arrivals.push([6330 + 5 * (k - 300), k * 20]);
+  for (let k = 315; k < 400; k++) arrivals.push([k * 20 + 30 + (k % 7) * 3, k * 20]);
+  arrivals.sort((a, b) => a[0] - b[0]);
+  for (const [at, media] of arrivals) est.update(at, media);
+  assert.is(est.spikes, 1);
+  assert.ok(est.spikePackets >= 5, `spike packets ${est.spikePackets}`);
+  assert.ok(est.quantileMs() <= before + 2, `quantile ${est.quantileMs()} vs ${before}`);
+  // Well after the spike (past the 3 s cool-down), a lone straggler is no spike.
+  for (let k = 400; k < 600; k++) est.update(k * 20 + 30 + (k % 7) * 3, k * 20);
+  est.update(600 * 20 + 30 + 300, 600 * 20);
+  for (let k = 601; k < 620; k++) est.update(k * 20 + 30 + (k % 7) * 3, k * 20);
+  assert.is(est.spikes, 1);
+  assert.is(est.spiking, false);
 });
 
 test('SampleQueue: FIFO with cut and open near the head', () => {
