@@ -137,7 +137,8 @@ export function createUpdateService(o: UpdateServiceOptions): UpdateService {
 
   const waitForClock = async () => {
     if (scheduler.phase !== 'waiting-clock') return;
-    if (await (o.clockSynced ?? systemClockSynced)()) {
+    const synced = o.clockSynced ?? (settings.clockSync === 'assume' ? async () => true : systemClockSynced);
+    if (await synced()) {
       log.info('clock synchronised: update checks scheduled');
       scheduler.clockSynced(clock.now());
       pump.kick();

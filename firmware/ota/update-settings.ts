@@ -32,6 +32,12 @@ export interface UpdateSettings {
   trialAttempts: number;
   health: { settleMs: number; windowMs: number; offlineWindowMs: number };
   download: { idleTimeoutMs: number; totalTimeoutMs: number; attempts: number };
+  /**
+   * When the clock counts as right for expiry checks: 'system' waits for NTP (systemd-timesyncd
+   * or timedatectl); 'assume' trusts it at once (boards with a battery-backed RTC, containers).
+   * The persisted clock floor is checked either way.
+   */
+  clockSync: 'system' | 'assume';
 }
 
 export const DEFAULT_SETTINGS_PATH = '/etc/tipring/update.yaml';
@@ -44,7 +50,7 @@ function num(v: unknown, def: number, key: string, min: number, max: number): nu
 
 export function settingsFrom(raw: unknown, defaults: { arch?: string } = {}): UpdateSettings {
   const r = (raw ?? {}) as Record<string, unknown>;
-  const known = ['repository', 'root', 'board', 'arch', 'check_interval_hours', 'jitter_minutes', 'first_check_s', 'maintenance_window', 'trial_attempts', 'health', 'download'];
+  const known = ['repository', 'root', 'board', 'arch', 'check_interval_hours', 'jitter_minutes', 'first_check_s', 'maintenance_window', 'trial_attempts', 'health', 'download', 'clock_sync'];
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new UpdateLocalError('bad-settings', `unknown key '${k}'`);
   if (typeof r['repository'] !== 'string' || !/^https?:\/\//.test(r['repository'])) throw new UpdateLocalError('bad-settings', 'repository must be an http(s) URL');
   const h = (r['health'] ?? {}) as Record<string, unknown>;
@@ -64,12 +70,17 @@ export function settingsFrom(raw: unknown, defaults: { arch?: string } = {}): Up
       windowMs: num(h['window_s'], 300, 'health.window_s', 1, 86_400) * 1000,
       offlineWindowMs: num(h['offline_window_s'], 1800, 'health.offline_window_s', 1, 7 * 86_400) * 1000,
     },
+    clockSync: r['clock_sync'] === undefined ? 'system' : r['clock_sync'] === 'assume' || r['clock_sync'] === 'system' ? (r['clock_sync'] as 'system' | 'assume') : badClockSync(r['clock_sync']),
     download: {
       idleTimeoutMs: num(d['idle_timeout_s'], 60, 'download.idle_timeout_s', 0.001, 3600) * 1000,
       totalTimeoutMs: num(d['total_timeout_s'], 3600, 'download.total_timeout_s', 0.001, 86_400) * 1000,
       attempts: num(d['attempts'], 3, 'download.attempts', 1, 20),
     },
   };
+}
+
+function badClockSync(v: unknown): never {
+  throw new UpdateLocalError('bad-settings', `clock_sync must be 'system' or 'assume' (got ${JSON.stringify(v)})`);
 }
 
 export async function loadSettings(path = DEFAULT_SETTINGS_PATH): Promise<UpdateSettings> {

@@ -79,6 +79,7 @@ test.before(async () => {
       'jitter_minutes: 0',
       'check_interval_hours: 0.01',
       'maintenance_window: always',
+      'clock_sync: assume', // no systemd/NTP in the test sandbox
       'health: { settle_s: 2, window_s: 20, offline_window_s: 60 }',
       'download: { idle_timeout_s: 10, total_timeout_s: 120, attempts: 2 }',
       '',
