@@ -163,7 +163,7 @@ test('wired firmware: picks up a release by itself, commits it, and a broken one
   assert.is((await state()).floor, 3);
   // A broken release: crashes at start. Three attempts, then back to 0.9.2 by itself.
   const broken = path.join(work, 'broken');
-  cpSync(stage, broken, { recursive: true });
+  cpSync(stage, broken, { recursive: true, verbatimSymlinks: true }); // keep relative links (absolute ones are refused)
   writeFileSync(path.join(broken, 'dist/firmware/main.js'), 'throw new Error("deliberately broken release");\n');
   const brokenBundle = await bundle('0.9.3', 4, broken);
   await ota(['release', '--repo', repo, '--keys', keys, '--bundle', brokenBundle]);
