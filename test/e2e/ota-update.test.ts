@@ -172,8 +172,12 @@ test('wired firmware: picks up a release by itself, commits it, and a broken one
   assert.equal([s.committed.version, s.trial, s.floor], ['0.9.2', null, 3]);
   assert.is(s.badTargets.length, 1);
   assert.match(log, /deliberately broken release/);
-  // It is not installed again.
-  assert.match(await ota(['update'], env()), /known-bad/);
+  // It is not installed again: the update command refuses it (exit status 1) and says why.
+  const again = await ota(['update'], env()).then(
+    () => assert.unreachable('a known-bad build must not install'),
+    (e: Error) => e.message,
+  );
+  assert.match(String(again), /→ 1[\s\S]*known-bad/);
 });
 
 test.run();
